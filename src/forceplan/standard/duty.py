@@ -1,0 +1,139 @@
+"""Shifts, roster lines and absences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, model_validator
+
+from forceplan.standard.base import Code, Identifier, Label, Record
+from forceplan.standard.enums import AbsenceKind, AbsenceStatus, AssignmentStatus
+
+MINUTES_PER_DAY = 24 * 60
+#: Working Time Regulations 1998 reg. 2: default night time 23:00-06:00; a night shift works
+#: at least 3 hours of it.
+NIGHT_TIME_START_MINUTE = 23 * 60
+NIGHT_TIME_END_MINUTE = 6 * 60
+NIGHT_SHIFT_MIN_NIGHT_MINUTES = 180
+
+
+class ShiftDefinition(Record):
+    """A kind of tour: when it starts and how long it lasts (refreshment break included)."""
+
+    force_id: Identifier
+    code: Code = Field(examples=["E"])
+    name: Label | None = Field(None, examples=["Early"])
+    start: dt.time = Field(description="Local start time.", examples=["07:00"])
+    length_minutes: int = Field(gt=0, le=24 * 60, examples=[600])
+    crosses_midnight: bool | None = Field(
+        None, description="Ends on the next day; computed when omitted, checked when given."
+    )
+    paid_break_minutes: int = Field(45, ge=0, description="Refreshment break within the tour.")
+
+    @model_validator(mode="after")
+    def _crosses(self) -> ShiftDefinition:
+        actual = self.start_minute + self.length_minutes > MINUTES_PER_DAY
+        if self.crosses_midnight is None:
+            object.__setattr__(self, "crosses_midnight", actual)
+        elif self.crosses_midnight != actual:
+            raise ValueError(
+                f"crosses_midnight: a {self.length_minutes}-minute tour starting at "
+                f"{self.start:%H:%M} {'does' if actual else 'does not'} cross midnight"
+            )
+        if self.start.tzinfo is not None:
+            raise ValueError("start: give a local time without a zone (the force's zone applies)")
+        return self
+
+    @property
+    def start_minute(self) -> int:
+        return self.start.hour * 60 + self.start.minute
+
+    @property
+    def length_hours(self) -> float:
+        return self.length_minutes / 60
+
+    @property
+    def night_minutes(self) -> int:
+        """Minutes of the tour inside night time (23:00-06:00)."""
+        start, end = self.start_minute, self.start_minute + self.length_minutes
+        total = 0
+        for day in (-1, 0, 1):  # night windows touching yesterday, today, tomorrow
+            window_start = day * MINUTES_PER_DAY + NIGHT_TIME_START_MINUTE
+            window_end = window_start + (MINUTES_PER_DAY - NIGHT_TIME_START_MINUTE)
+            window_end += NIGHT_TIME_END_MINUTE
+            total += max(0, min(end, window_end) - max(start, window_start))
+        return total
+
+    @property
+    def is_night(self) -> bool:
+        """A night shift in the sense of the Working Time Regulations 1998, reg. 2."""
+        return self.night_minutes >= NIGHT_SHIFT_MIN_NIGHT_MINUTES
+
+
+class RosterAssignment(Record):
+    """One person's line on the duty roster for one day: a tour, or a rest day."""
+
+    force_id: Identifier
+    person_id: Identifier
+    date: dt.date = Field(description="Duty date: the local date on which the tour starts.")
+    shift_code: Code | None = Field(None, description="The tour; None means a rest day.")
+    status: AssignmentStatus = AssignmentStatus.PLANNED
+    unit_id: Identifier | None = Field(None, description="Unit worked for, if not the home unit.")
+    rest_day_cancelled: bool = Field(
+        False, description="A rostered rest day cancelled and worked (Police Regulations reg. 26)."
+    )
+    rdc_notice_days: int | None = Field(
+        None, ge=0, description="Days' notice given of the cancellation (required for an RDC)."
+    )
+    overtime_minutes: int = Field(0, ge=0, le=24 * 60, description="Worked beyond the tour.")
+    single_crewed: bool | None = Field(None, description="Tour worked single-crewed.")
+
+    @model_validator(mode="after")
+    def _rest_day_rules(self) -> RosterAssignment:
+        if self.rest_day_cancelled:
+            if self.shift_code is None:
+                raise ValueError("shift_code: a cancelled rest day must say which tour was worked")
+            if self.rdc_notice_days is None:
+                raise ValueError("rdc_notice_days: required when rest_day_cancelled is true")
+        elif self.rdc_notice_days is not None:
+            raise ValueError("rdc_notice_days: only for a cancelled rest day")
+        if self.shift_code is None and self.overtime_minutes:
+            raise ValueError("overtime_minutes: a rest day has no tour to extend")
+        return self
+
+    @property
+    def is_rest_day(self) -> bool:
+        return self.shift_code is None
+
+
+class Absence(Record):
+    """An abstraction: leave, sickness, training, restricted duty, court or other."""
+
+    id: Identifier
+    force_id: Identifier
+    person_id: Identifier
+    kind: AbsenceKind
+    start: dt.date
+    end: dt.date = Field(description="Last day of the absence (inclusive).")
+    status: AbsenceStatus = AbsenceStatus.APPROVED
+    hours_per_day: float | None = Field(
+        None, gt=0, le=24, description="Part days; None means whole days."
+    )
+    reason: str | None = Field(
+        None,
+        max_length=500,
+        description="Special-category data (sickness): stays in the force, behind access control.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Absence:
+        if self.end < self.start:
+            raise ValueError("end: the absence ends before it starts")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end

@@ -1,0 +1,149 @@
+"""Forces, their units and their people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from forceplan.standard.base import Code, Identifier, Label, Record
+from forceplan.standard.enums import PersonKind, Rank, RestrictionKind, Role, UnitKind
+
+#: Hours in a full-time week for officers (Police Regulations 2003, Annex E: 8-hour day, 5 days).
+FULL_TIME_HOURS_PER_WEEK = 40.0
+
+
+class Force(Record):
+    """A police force (a territorial or special force, or any body that shares officers)."""
+
+    id: Identifier = Field(description="Short code, unique nationally.", examples=["WYP"])
+    name: Label = Field(examples=["West Yorkshire Police"])
+    timezone: str = Field(
+        "Europe/London", description="IANA time zone in which local times are read."
+    )
+    region: Label | None = Field(
+        None, description="Named region for aggregation.", examples=["North East"]
+    )
+    population: int | None = Field(None, ge=0, description="Residents served.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name") from exc
+        return value
+
+
+class Unit(Record):
+    """A part of a force: a basic command unit (BCU), a station, a team or a department."""
+
+    id: Identifier = Field(examples=["N-RESP-A"])
+    force_id: Identifier
+    name: Label = Field(examples=["North BCU response team A"])
+    kind: UnitKind
+    parent_id: Identifier | None = Field(None, description="The unit this one belongs to.")
+    role: Role | None = Field(None, description="Main function of a team or department.")
+    population: int | None = Field(None, ge=0, description="Residents served, where known.")
+    urban: bool | None = Field(
+        None, description="Urban area: Grade 1 target 15 min (urban) or 20 min (rural)."
+    )
+
+    @model_validator(mode="after")
+    def _not_own_parent(self) -> Unit:
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise ValueError("parent_id: a unit cannot be its own parent")
+        return self
+
+
+class Skill(Record):
+    """A skill or accreditation held, with its expiry (None: does not expire)."""
+
+    code: Code = Field(
+        description="Skill code; see docs/standard.md for the recommended vocabulary.",
+        examples=["taser"],
+    )
+    expires_on: dt.date | None = Field(None, description="Last day the accreditation is valid.")
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.expires_on is None or day <= self.expires_on
+
+
+class Restriction(Record):
+    """Restricted or recuperative duties: which roles the person may be deployed in."""
+
+    kind: RestrictionKind
+    start: dt.date
+    end: dt.date | None = Field(None, description="Last day (inclusive); None while open.")
+    allowed_roles: list[Role] = Field(
+        default_factory=list, description="Roles the person may still perform."
+    )
+    notes: Annotated[str, Field(max_length=500)] | None = Field(
+        None, description="Special-category data: kept inside the force, behind access control."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Restriction:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end: the restriction ends before it starts")
+        return self
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class Person(Record):
+    """An officer or member of police staff."""
+
+    id: Identifier = Field(examples=["P004211"])
+    force_id: Identifier
+    display_name: Label | None = Field(None, description="Name shown in rosters.")
+    kind: PersonKind = PersonKind.OFFICER
+    rank: Rank | None = Field(None, description="Required for officers and specials.")
+    role: Role
+    unit_id: Identifier | None = None
+    contracted_hours_per_week: float = Field(
+        FULL_TIME_HOURS_PER_WEEK, gt=0, le=60, description="Contracted hours in a week."
+    )
+    service_start: dt.date = Field(description="First day of police service (length of service).")
+    birth_year: int | None = Field(None, ge=1900, le=2100)
+    leaving_date: dt.date | None = Field(None, description="Last day of service, if left.")
+    skills: list[Skill] = Field(default_factory=list)
+    restrictions: list[Restriction] = Field(default_factory=list)
+    student_officer: bool = Field(False, description="Still in the student officer programme.")
+    independent_patrol: bool = Field(
+        True, description="Signed off for independent patrol (student officers: False at first)."
+    )
+    tutor: bool = Field(False, description="Accredited tutor constable.")
+    tutor_id: Identifier | None = Field(None, description="Tutor of a student officer.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Person:
+        if self.kind in (PersonKind.OFFICER, PersonKind.SPECIAL) and self.rank is None:
+            raise ValueError("rank: officers and specials must have a rank")
+        if self.kind in (PersonKind.STAFF, PersonKind.PCSO) and self.rank is not None:
+            raise ValueError("rank: police staff and PCSOs have no police rank")
+        if self.student_officer and self.rank not in (Rank.CONSTABLE, None):
+            raise ValueError("student_officer: student officers are constables")
+        if self.tutor_id is not None and self.tutor_id == self.id:
+            raise ValueError("tutor_id: a person cannot tutor themselves")
+        if self.leaving_date is not None and self.leaving_date < self.service_start:
+            raise ValueError("leaving_date: leaves before service_start")
+        codes = [s.code for s in self.skills]
+        if len(codes) != len(set(codes)):
+            raise ValueError("skills: each skill code may appear once")
+        return self
+
+    @property
+    def fte(self) -> float:
+        """Full-time equivalent (contracted hours over 40)."""
+        return self.contracted_hours_per_week / FULL_TIME_HOURS_PER_WEEK
+
+    def years_of_service(self, on: dt.date) -> float:
+        return (on - self.service_start).days / 365.25
+
+    def has_skill(self, code: str, on: dt.date) -> bool:
+        return any(s.code == code and s.valid_on(on) for s in self.skills)

@@ -1,0 +1,266 @@
+"""Database tables of the store: one per record of the standard (plus skills and restrictions).
+
+Keys are natural: ``(force_id, id)`` for everything a force owns, so that several forces can
+share one store (regional or national hub) and re-imports are idempotent. Enumerated values are
+stored as their standard strings (validation lives in ``forceplan.standard``). Instants are
+stored in UTC (see :class:`UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Time,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+ID = 64
+CODE = 32
+LABEL = 200
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An instant, stored in UTC; refuses naive datetimes; always read back timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: instants must carry a time zone")
+        utc = value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _force_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["force_id"], ["forces.id"], ondelete="CASCADE")
+
+
+def _person_fk(column: str = "person_id") -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["force_id", column], ["people.force_id", "people.id"], ondelete="CASCADE"
+    )
+
+
+forces = Table(
+    "forces",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(LABEL), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("region", String(LABEL)),
+    Column("population", Integer),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(LABEL), nullable=False),
+    Column("kind", String(CODE), nullable=False),
+    Column("parent_id", String(ID)),
+    Column("role", String(CODE)),
+    Column("population", Integer),
+    Column("urban", Boolean),
+    _force_fk(),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("display_name", String(LABEL)),
+    Column("kind", String(CODE), nullable=False),
+    Column("rank", String(CODE)),
+    Column("role", String(CODE), nullable=False),
+    Column("unit_id", String(ID)),
+    Column("contracted_hours_per_week", Float, nullable=False),
+    Column("service_start", Date, nullable=False),
+    Column("birth_year", SmallInteger),
+    Column("leaving_date", Date),
+    Column("student_officer", Boolean, nullable=False),
+    Column("independent_patrol", Boolean, nullable=False),
+    Column("tutor", Boolean, nullable=False),
+    Column("tutor_id", String(ID)),
+    _force_fk(),
+    Index("ix_people_unit", "force_id", "unit_id"),
+)
+
+person_skills = Table(
+    "person_skills",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("code", String(CODE), primary_key=True),
+    Column("expires_on", Date),
+    _person_fk(),
+)
+
+person_restrictions = Table(
+    "person_restrictions",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("seq", SmallInteger, primary_key=True),
+    Column("kind", String(CODE), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date),
+    Column("allowed_roles", JSON, nullable=False),
+    Column("notes", String(500)),
+    _person_fk(),
+)
+
+shift_definitions = Table(
+    "shift_definitions",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("code", String(CODE), primary_key=True),
+    Column("name", String(LABEL)),
+    Column("start", Time, nullable=False),
+    Column("length_minutes", Integer, nullable=False),
+    Column("crosses_midnight", Boolean, nullable=False),
+    Column("paid_break_minutes", Integer, nullable=False),
+    _force_fk(),
+)
+
+roster_assignments = Table(
+    "roster_assignments",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("shift_code", String(CODE)),
+    Column("status", String(CODE), nullable=False),
+    Column("unit_id", String(ID)),
+    Column("rest_day_cancelled", Boolean, nullable=False),
+    Column("rdc_notice_days", Integer),
+    Column("overtime_minutes", Integer, nullable=False),
+    Column("single_crewed", Boolean),
+    _person_fk(),
+    Index("ix_roster_assignments_date", "force_id", "date"),
+)
+
+absences = Table(
+    "absences",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("person_id", String(ID), nullable=False),
+    Column("kind", String(CODE), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("status", String(CODE), nullable=False),
+    Column("hours_per_day", Float),
+    Column("reason", String(500)),
+    _person_fk(),
+    Index("ix_absences_person", "force_id", "person_id", "start"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("unit_id", String(ID)),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("channel", String(CODE), nullable=False),
+    Column("source_agency", String(CODE)),
+    Column("category", String(CODE), nullable=False),
+    Column("grade", SmallInteger, nullable=False),
+    Column("attendance_target_minutes", Integer),
+    Column("first_arrival_at", UTCDateTime()),
+    Column("cleared_at", UTCDateTime()),
+    Column("officers_deployed", SmallInteger, nullable=False),
+    Column("outcome", String(LABEL)),
+    Column("attributed_agency", String(CODE)),
+    Column("signposted_to", String(CODE)),
+    Column("location_key", String(ID)),
+    Column("caller_key", String(ID)),
+    _force_fk(),
+    Index("ix_incidents_received", "force_id", "received_at"),
+)
+
+deployments = Table(
+    "deployments",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("incident_id", String(ID), nullable=False),
+    Column("person_id", String(ID)),
+    Column("unit_id", String(ID)),
+    Column("dispatched_at", UTCDateTime(), nullable=False),
+    Column("arrived_at", UTCDateTime()),
+    Column("cleared_at", UTCDateTime()),
+    ForeignKeyConstraint(
+        ["force_id", "incident_id"], ["incidents.force_id", "incidents.id"], ondelete="CASCADE"
+    ),
+    _person_fk(),
+    Index("ix_deployments_incident", "force_id", "incident_id"),
+    Index("ix_deployments_person", "force_id", "person_id"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),
+    Column("category", String(CODE), nullable=False),
+    Column("complexity_weight", Float, nullable=False),
+    Column("investigator_id", String(ID)),
+    Column("incident_id", String(ID)),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    _force_fk(),
+    Index("ix_cases_investigator", "force_id", "investigator_id"),
+)
+
+#: Tables in an order safe for inserting (parents first); delete in reverse.
+INSERT_ORDER = [
+    forces,
+    units,
+    shift_definitions,
+    people,
+    person_skills,
+    person_restrictions,
+    roster_assignments,
+    absences,
+    incidents,
+    deployments,
+    cases,
+]
