@@ -25,6 +25,7 @@ class StoreSummary:
     table_rows: dict[str, int]
     people_by_role: pl.DataFrame  # role, kind, one column per service band, total
     incidents_by_month: pl.DataFrame  # month, grade_1..grade_4, total
+    frontline_under_2_years_share: float
 
 
 def _service_band(years: pl.Expr) -> pl.Expr:
@@ -99,8 +100,13 @@ def summarise_store(database: Database, force_id: str | None = None) -> StoreSum
         last = connection.execute(select(func.max(t.incidents.c.received_at)).where(
             t.incidents.c.force_id == force.id)).scalar_one()
     as_of = last.date() if last is not None else dt.date.today()
+    by_role = people_by_role(people, as_of)
+    frontline = by_role.filter(pl.col("kind") == "officer",
+                               pl.col("role").is_in(["response", "neighbourhood"]))
+    share = frontline["<2y"].sum() / max(1, frontline["total"].sum())
     return StoreSummary(
         force_id=force.id, force_name=force.name, as_of=as_of, table_rows=counts,
-        people_by_role=people_by_role(people, as_of),
+        people_by_role=by_role,
         incidents_by_month=incidents_by_month(incidents, force.timezone),
+        frontline_under_2_years_share=share,
     )

@@ -120,6 +120,12 @@ class Person(Record):
     tutor: bool = Field(False, description="Accredited tutor constable.")
     tutor_id: Identifier | None = Field(None, description="Tutor of a student officer.")
 
+    @field_validator("skills")
+    @classmethod
+    def _skills_in_code_order(cls, skills: list[Skill]) -> list[Skill]:
+        """Skills are a set: kept in code order so that equal people compare equal."""
+        return sorted(skills, key=lambda s: s.code)
+
     @model_validator(mode="after")
     def _consistent(self) -> Person:
         if self.kind in (PersonKind.OFFICER, PersonKind.SPECIAL) and self.rank is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -68,7 +70,7 @@ class Database:
         try:
             with self.engine.begin() as connection:
                 yield connection
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, psycopg.Error, sqlite3.Error) as exc:
             raise StoreError(
                 f"the database refused the change and nothing was written: {exc.__class__.__name__}"
                 f": {getattr(exc, 'orig', exc)}",

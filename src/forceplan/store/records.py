@@ -93,7 +93,9 @@ def save_records(connection: Connection, records: Sequence[Record]) -> dict[str,
 def _person_extras(connection: Connection, force_id: str) -> tuple[dict, dict]:
     skills: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in connection.execute(
-        select(t.person_skills).where(t.person_skills.c.force_id == force_id)
+        select(t.person_skills)
+        .where(t.person_skills.c.force_id == force_id)
+        .order_by(t.person_skills.c.person_id, t.person_skills.c.code)
     ).mappings():
         skills[row["person_id"]].append({"code": row["code"], "expires_on": row["expires_on"]})
     restrictions: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -1,0 +1,34 @@
+# forceplan: the two set-up commands (see README.md). Needs only Python 3.11+ on the machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+## make demo: install, generate the synthetic demo force into ./forceplan.db and summarise it
+demo: $(STAMP)
+	$(BIN)/forceplan demo-data --officers 600 --years 1 --seed 42
+
+## make test: install and run the whole test suite (PostgreSQL too when
+## FORCEPLAN_TEST_POSTGRES_URL is set; .ci/run starts one)
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+## make bench: run every benchmark (results in bench/results/, summary in bench/RESULTS.md)
+bench: $(STAMP)
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) forceplan.db forceplan.db-wal forceplan.db-shm .pytest_cache .ruff_cache

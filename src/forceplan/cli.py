@@ -1,0 +1,219 @@
+"""The terminal shell: `forceplan --help`. Commands call services; no logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from forceplan import __version__
+from forceplan.errors import ForceplanError
+
+app = typer.Typer(
+    name="forceplan",
+    help="Match police resources to demand while protecting officers' welfare.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Create and migrate the store.", no_args_is_help=True)
+standard_app = typer.Typer(help="The open data standard: schemas and validation.",
+                           no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(standard_app, name="standard")
+
+console = Console()
+errors = Console(stderr=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database", "-d", help="Store URL (default: FORCEPLAN_DATABASE_URL or "
+                 "sqlite:///forceplan.db).", show_default=False),
+]
+
+
+def _database(url: str | None):
+    from forceplan.store import Database
+
+    return Database(url)
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[callable]:
+    columns = (TextColumn("{task.description:<32}"), BarColumn(), TextColumn(
+        "{task.percentage:>3.0f}%"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(description, total=1.0)
+
+        def update(stage: str, fraction: float) -> None:
+            progress.update(task, completed=fraction, description=stage)
+
+        yield update
+
+
+@app.command()
+def version() -> None:
+    """Print forceplan's version and the standard's version."""
+    from forceplan.standard import STANDARD_VERSION
+
+    console.print(f"forceplan {__version__} (Open Police Resourcing Standard {STANDARD_VERSION})")
+
+
+@app.command("demo-data")
+def demo_data(
+    officers: Annotated[int, typer.Option(min=20, max=20_000, help="Officers in the force.")] = 600,
+    years: Annotated[int, typer.Option(min=1, max=10, help="Years of history.")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same force.")] = 42,
+    end: Annotated[str, typer.Option(help="Last day of history (YYYY-MM-DD).")] = "2026-03-31",
+    database: DatabaseOption = None,
+    summary: Annotated[bool, typer.Option(help="Print the store summary afterwards.")] = True,
+) -> None:
+    """Generate the synthetic demo force (Demoshire) and load it into the store."""
+    from forceplan.services.demo import create_demo_force
+
+    try:
+        last_day = dt.date.fromisoformat(end)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{end!r} is not a date; use YYYY-MM-DD", param_hint="--end"
+        ) from None
+    db = _database(database)
+    with _progress("generating") as update:
+        result = create_demo_force(db, officers, years, seed, last_day, progress=update)
+    total = sum(result.rows.values())
+    console.print(
+        f"[green]Loaded the demo force[/] {result.force_id} into {db.describe()}: "
+        f"{total:,} rows, {result.start} to {result.end} "
+        f"(generated in {result.generate_seconds:.1f} s, loaded in {result.load_seconds:.1f} s)."
+    )
+    if summary:
+        _print_summary(db, result.force_id)
+
+
+@app.command()
+def summary(
+    force: Annotated[str | None, typer.Option(help="Force code (default: the only one).")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Summarise the store: people by role and length of service, incidents by month and grade."""
+    _print_summary(_database(database), force)
+
+
+def _frame_table(title: str, frame, total_row: bool = True) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for name, dtype in frame.schema.items():
+        table.add_column(name.replace("_", " "), justify="right" if dtype.is_numeric() else "left")
+    for row in frame.iter_rows():
+        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
+    if total_row and frame.height:
+        sums = [frame[c].sum() if frame[c].dtype.is_integer() else "" for c in frame.columns]
+        sums[0] = "total"
+        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in sums), style="bold")
+    return table
+
+
+def _print_summary(db, force: str | None) -> None:
+    from forceplan.services.summary import summarise_store
+
+    result = summarise_store(db, force)
+    console.print(f"\n[bold]{result.force_name}[/] ({result.force_id}), as of {result.as_of}")
+    console.print(_frame_table("People by role and length of service", result.people_by_role))
+    console.print(
+        f"Frontline (response and neighbourhood) officers under 2 years' service: "
+        f"[bold]{result.frontline_under_2_years_share:.0%}[/]"
+    )
+    console.print(_frame_table("Incidents by month and grade", result.incidents_by_month))
+    rows = ", ".join(f"{name} {count:,}" for name, count in result.table_rows.items())
+    console.print(f"[dim]Rows held: {rows}[/]")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    database: DatabaseOption = None,
+) -> None:
+    """Create the store or bring its schema up to date."""
+    db = _database(database)
+    db.upgrade(revision)
+    console.print(f"[green]{db.describe()} is at revision {db.revision()}[/]")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision ('base' removes all).")],
+    database: DatabaseOption = None,
+) -> None:
+    """Take the schema back to an earlier revision (data in removed tables is lost)."""
+    db = _database(database)
+    db.downgrade(revision)
+    console.print(f"{db.describe()} is at revision {db.revision() or 'base (empty)'}")
+
+
+@db_app.command("current")
+def db_current(database: DatabaseOption = None) -> None:
+    """Show the schema revision of the store."""
+    from forceplan.store.migrate import head_revision
+
+    db = _database(database)
+    current = db.revision()
+    state = "up to date" if current == head_revision() else f"latest is {head_revision()}"
+    console.print(f"{db.describe()}: revision {current or 'none'} ({state})")
+
+
+@standard_app.command("schema")
+def standard_schema(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the schemas.")],
+) -> None:
+    """Write one JSON Schema file per record of the standard."""
+    from forceplan.standard import write_json_schemas
+
+    paths = write_json_schemas(output)
+    console.print(f"Wrote {len(paths)} schemas to {output}: " + ", ".join(p.name for p in paths))
+
+
+@standard_app.command("validate")
+def standard_validate(
+    record: Annotated[str, typer.Argument(help="Record type, e.g. person or incident.")],
+    file: Annotated[Path, typer.Argument(help="JSON Lines file, one record per line.")],
+) -> None:
+    """Check a JSON Lines file of records against the standard; list every problem."""
+    from forceplan.services.standard import validate_jsonl
+
+    report = validate_jsonl(record, file)
+    if report.problems:
+        table = Table(title=f"{len(report.problems)} problem(s) in {file}", header_style="bold")
+        for column in ("line", "field", "value", "reason"):
+            table.add_column(column)
+        for p in report.problems[:200]:
+            table.add_row(str(p.get("line", "")), str(p["field"]), repr(p.get("value"))[:40],
+                          str(p["reason"]))
+        errors.print(table)
+        errors.print(f"[red]{report.invalid} of {report.total} record(s) are invalid.[/]")
+        raise typer.Exit(1)
+    console.print(f"[green]All {report.total} {record} record(s) in {file} are valid.[/]")
+
+
+def main() -> None:
+    """Entry point: user mistakes end with a message and a hint, never a traceback."""
+    try:
+        app()
+    except ForceplanError as exc:
+        errors.print(f"[bold red]Error:[/] {exc.message}")
+        if exc.hint:
+            errors.print(f"[yellow]What to do:[/] {exc.hint}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        errors.print("[red]Interrupted: nothing was left half-written.[/]")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
