@@ -1,0 +1,105 @@
+"""The command line: help, exit codes and messages that say what to fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "COLUMNS": "120", **(env or {})}
+    environment.pop("FORCEPLAN_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "forceplan.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
+
+
+def test_help_lists_every_command(tmp_path):
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("demo-data", "summary", "db", "standard", "version"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["demo-data", "--officers", "5"], "--officers"),
+        (["demo-data", "--end", "last tuesday"], "--end"),
+        (["standard", "schema"], "--output"),
+        (["no-such-command"], "No such command"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_option(tmp_path, args, words):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_user_mistakes_exit_1_with_a_hint_and_no_traceback(tmp_path):
+    empty = run("summary", cwd=tmp_path)
+    assert empty.returncode == 1
+    assert "no forceplan schema" in empty.stderr and "forceplan db upgrade" in empty.stderr
+    missing = run("summary", "--database", "sqlite:////no/such/folder/x.db", cwd=tmp_path)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    badurl = run("db", "upgrade", "--database", "mysql://x@y/z", cwd=tmp_path)
+    assert badurl.returncode == 1 and "unsupported database" in badurl.stderr
+    for result in (empty, missing, badurl):
+        assert "Traceback" not in result.stderr
+
+
+def test_demo_data_then_summary_end_to_end(tmp_path):
+    result = run("demo-data", "--officers", "40", "--seed", "5", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Loaded the demo force DEMO" in result.stdout
+    assert "Incidents by month and grade" in result.stdout
+    assert (tmp_path / "forceplan.db").exists()
+    again = run("summary", cwd=tmp_path)
+    assert again.returncode == 0 and "People by role and length of service" in again.stdout
+    current = run("db", "current", cwd=tmp_path)
+    assert "up to date" in current.stdout
+
+
+def test_standard_schema_writes_one_file_per_record(tmp_path):
+    result = run("standard", "schema", "--output", str(tmp_path / "schemas"), cwd=tmp_path)
+    assert result.returncode == 0
+    files = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert len(files) == 9 and "incident.schema.json" in files
+    schema = json.loads((tmp_path / "schemas" / "person.schema.json").read_text())
+    assert schema["x-standard-version"] == "0.1"
+
+
+def test_standard_validate_lists_each_bad_line(tmp_path):
+    good = {
+        "id": "P1",
+        "force_id": "F",
+        "role": "response",
+        "rank": "constable",
+        "service_start": "2020-01-01",
+    }
+    lines = [
+        json.dumps(good),
+        json.dumps({**good, "rank": "captain"}),
+        "{not json",
+        json.dumps({**good, "id": "P2"}),
+    ]
+    path = tmp_path / "people.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = run("standard", "validate", "person", str(path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "2 of 4 record(s) are invalid" in result.stderr
+    assert "rank" in result.stderr and "captain" in result.stderr
+    path.write_text(json.dumps(good) + "\n")
+    ok = run("standard", "validate", "person", str(path), cwd=tmp_path)
+    assert ok.returncode == 0 and "All 1 person record(s)" in ok.stdout
