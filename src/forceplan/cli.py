@@ -25,8 +25,9 @@ app = typer.Typer(
     add_completion=False,
 )
 db_app = typer.Typer(help="Create and migrate the store.", no_args_is_help=True)
-standard_app = typer.Typer(help="The open data standard: schemas and validation.",
-                           no_args_is_help=True)
+standard_app = typer.Typer(
+    help="The open data standard: schemas and validation.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(standard_app, name="standard")
 
@@ -35,8 +36,12 @@ errors = Console(stderr=True)
 
 DatabaseOption = Annotated[
     str | None,
-    typer.Option("--database", "-d", help="Store URL (default: FORCEPLAN_DATABASE_URL or "
-                 "sqlite:///forceplan.db).", show_default=False),
+    typer.Option(
+        "--database",
+        "-d",
+        help="Store URL (default: FORCEPLAN_DATABASE_URL or sqlite:///forceplan.db).",
+        show_default=False,
+    ),
 ]
 
 
@@ -48,8 +53,12 @@ def _database(url: str | None):
 
 @contextmanager
 def _progress(description: str) -> Iterator[callable]:
-    columns = (TextColumn("{task.description:<32}"), BarColumn(), TextColumn(
-        "{task.percentage:>3.0f}%"), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description:<32}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(description, total=1.0)
 
@@ -179,6 +188,28 @@ def standard_schema(
     console.print(f"Wrote {len(paths)} schemas to {output}: " + ", ".join(p.name for p in paths))
 
 
+@standard_app.command("docs")
+def standard_docs(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (replacing its generated section) instead of printing.",
+        ),
+    ] = None,
+) -> None:
+    """Print the field-by-field reference of the standard (Markdown), or refresh a file's copy."""
+    from forceplan.services.standard import refresh_reference
+    from forceplan.standard.reference import render_reference
+
+    if output is None:
+        console.print(render_reference(), markup=False, highlight=False)
+    else:
+        refresh_reference(output)
+        console.print(f"Refreshed the standard's reference in {output}")
+
+
 @standard_app.command("validate")
 def standard_validate(
     record: Annotated[str, typer.Argument(help="Record type, e.g. person or incident.")],
@@ -193,8 +224,9 @@ def standard_validate(
         for column in ("line", "field", "value", "reason"):
             table.add_column(column)
         for p in report.problems[:200]:
-            table.add_row(str(p.get("line", "")), str(p["field"]), repr(p.get("value"))[:40],
-                          str(p["reason"]))
+            table.add_row(
+                str(p.get("line", "")), str(p["field"]), repr(p.get("value"))[:40], str(p["reason"])
+            )
         errors.print(table)
         errors.print(f"[red]{report.invalid} of {report.total} record(s) are invalid.[/]")
         raise typer.Exit(1)

@@ -70,5 +70,6 @@ def create_demo_force(
     generated = time.perf_counter()
     rows = load_demo_force(database, demo, lambda s, f: progress(s, 0.4 + 0.6 * f))
     loaded = time.perf_counter()
-    return DemoResult(demo.force.id, demo.start, demo.end, rows,
-                      generated - began, loaded - generated)
+    return DemoResult(
+        demo.force.id, demo.start, demo.end, rows, generated - began, loaded - generated
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from forceplan.errors import DataValidationError, ForceplanError
 from forceplan.standard import parse_record, record_type
+from forceplan.standard.reference import BEGIN, END, render_reference
 
 
 @dataclass
@@ -35,8 +36,15 @@ def validate_jsonl(record: str, path: Path) -> ValidationReport:
                     raise ValueError("each line must be a JSON object")
             except ValueError as exc:
                 report.invalid += 1
-                report.problems.append({"file": str(path), "line": number, "field": "(line)",
-                                        "value": line.strip()[:60], "reason": str(exc)})
+                report.problems.append(
+                    {
+                        "file": str(path),
+                        "line": number,
+                        "field": "(line)",
+                        "value": line.strip()[:60],
+                        "reason": str(exc),
+                    }
+                )
                 continue
             try:
                 parse_record(record, data, source=str(path), line=number)
@@ -44,3 +52,15 @@ def validate_jsonl(record: str, path: Path) -> ValidationReport:
                 report.invalid += 1
                 report.problems.extend(exc.problems)
     return report
+
+
+def refresh_reference(path: Path) -> None:
+    """Replace the generated reference between the markers in ``path`` (or append it)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + render_reference() + tail
+    else:
+        text = text + ("\n" if text else "") + render_reference() + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -13,9 +13,7 @@ Identifier = Annotated[
 ]
 
 #: A short code such as a skill or shift code: lower-case letters, digits and underscores.
-Code = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,32}$")
-]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,32}$")]
 
 #: Free text shown to people (names, notes). Single line, at most 200 characters.
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -36,34 +36,73 @@ def _check_order(pairs: list[tuple[str, dt.datetime | None, str, dt.datetime | N
 class Incident(Record):
     """One piece of demand: a call for service, an officer-generated job or a partner request."""
 
-    id: Identifier = Field(examples=["INC-2025-000123"])
-    force_id: Identifier
-    unit_id: Identifier | None = Field(None, description="Area (BCU or beat) it happened in.")
-    received_at: AwareDatetime = Field(description="When the police first knew of it.")
-    channel: Channel
-    source_agency: PartnerAgency | None = Field(
-        None, description="The agency that passed it to the police (channel partner_agency)."
+    id: Identifier = Field(
+        description="Incident (CAD) number, unique in the force.", examples=["INC-2025-000123"]
     )
-    category: IncidentCategory
-    grade: Grade
-    attendance_target_minutes: int | None = Field(None, gt=0)
-    first_arrival_at: AwareDatetime | None = None
-    cleared_at: AwareDatetime | None = None
-    officers_deployed: int = Field(0, ge=0, le=500)
-    outcome: Label | None = None
+    force_id: Identifier = Field(description="Force that received it.", examples=["WYP"])
+    unit_id: Identifier | None = Field(
+        None, description="Area (BCU or beat) it happened in.", examples=["N"]
+    )
+    received_at: AwareDatetime = Field(
+        description="When the police first knew of it (with its UTC offset).",
+        examples=["2025-11-02T01:30:00+00:00"],
+    )
+    channel: Channel = Field(
+        description="How it reached the police: emergency_999, non_emergency_101, online, "
+        "officer_generated, partner_agency or other.",
+        examples=["emergency_999"],
+    )
+    source_agency: PartnerAgency | None = Field(
+        None,
+        description="The agency that passed it to the police (channel partner_agency only).",
+        examples=["ambulance"],
+    )
+    category: IncidentCategory = Field(
+        description="Comparable category of demand.", examples=["mental_health"]
+    )
+    grade: Grade = Field(
+        description="THRIVE grade 1 (emergency) to 4 (resolved without deployment).",
+        examples=[1],
+    )
+    attendance_target_minutes: int | None = Field(
+        None, gt=0, description="Attendance target (minutes) that applied.", examples=[15]
+    )
+    first_arrival_at: AwareDatetime | None = Field(
+        None,
+        description="First officer on scene; none if not attended.",
+        examples=["2025-11-02T01:41:00+00:00"],
+    )
+    cleared_at: AwareDatetime | None = Field(
+        None,
+        description="Last officer cleared (the incident's police time ended).",
+        examples=["2025-11-02T04:10:00+00:00"],
+    )
+    officers_deployed: int = Field(
+        0, ge=0, le=500, description="Officers sent (people).", examples=[2]
+    )
+    outcome: Label | None = Field(
+        None, description="Result, in the force's words.", examples=["crime recorded"]
+    )
     attributed_agency: PartnerAgency | None = Field(
         None,
         description="Partner service whose remit the demand falls in (displaced demand), "
         "e.g. mental_health for a person in crisis.",
+        examples=["mental_health"],
     )
     signposted_to: PartnerAgency | None = Field(
-        None, description="Agency the caller was referred to instead of (or as well as) police."
+        None,
+        description="Agency the caller was referred to instead of (or as well as) police.",
+        examples=["mental_health"],
     )
     location_key: Identifier | None = Field(
-        None, description="Pseudonymous key of the location, to find repeat locations."
+        None,
+        description="Pseudonymous key of the location, to find repeat locations.",
+        examples=["L004512"],
     )
     caller_key: Identifier | None = Field(
-        None, description="Pseudonymous key of the caller, to find repeat callers."
+        None,
+        description="Pseudonymous key of the caller, to find repeat callers.",
+        examples=["K88121"],
     )
 
     @model_validator(mode="after")
@@ -93,14 +132,24 @@ class Incident(Record):
 class Deployment(Record):
     """One officer (or unit) sent to one incident."""
 
-    id: Identifier
-    force_id: Identifier
-    incident_id: Identifier
-    person_id: Identifier | None = None
-    unit_id: Identifier | None = Field(None, description="A unit sent as a whole (e.g. a van).")
-    dispatched_at: AwareDatetime
-    arrived_at: AwareDatetime | None = None
-    cleared_at: AwareDatetime | None = None
+    id: Identifier = Field(description="Deployment identifier.", examples=["INC-2025-000123-1"])
+    force_id: Identifier = Field(description="Force of the incident.", examples=["WYP"])
+    incident_id: Identifier = Field(description="Incident attended.", examples=["INC-2025-000123"])
+    person_id: Identifier | None = Field(None, description="Officer sent.", examples=["P004211"])
+    unit_id: Identifier | None = Field(
+        None, description="A unit sent as a whole (e.g. a van).", examples=["N-RESP-A"]
+    )
+    dispatched_at: AwareDatetime = Field(
+        description="When the officer was assigned.", examples=["2025-11-02T01:33:00+00:00"]
+    )
+    arrived_at: AwareDatetime | None = Field(
+        None, description="When the officer arrived.", examples=["2025-11-02T01:41:00+00:00"]
+    )
+    cleared_at: AwareDatetime | None = Field(
+        None,
+        description="When the officer was free again.",
+        examples=["2025-11-02T04:10:00+00:00"],
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Deployment:
@@ -126,16 +175,26 @@ class Deployment(Record):
 class Case(Record):
     """An investigation allocated to an investigator."""
 
-    id: Identifier
-    force_id: Identifier
-    category: IncidentCategory
+    id: Identifier = Field(description="Case (crime) reference.", examples=["C0012345"])
+    force_id: Identifier = Field(description="Force investigating.", examples=["WYP"])
+    category: IncidentCategory = Field(description="Category of the crime.", examples=["burglary"])
     complexity_weight: float = Field(
-        1.0, gt=0, le=100, description="Relative workload: 1 a standard volume-crime case."
+        1.0,
+        gt=0,
+        le=100,
+        description="Relative workload: 1 is a standard volume-crime case.",
+        examples=[1.5],
     )
-    investigator_id: Identifier | None = None
-    incident_id: Identifier | None = None
-    opened_on: dt.date
-    closed_on: dt.date | None = None
+    investigator_id: Identifier | None = Field(
+        None, description="Officer in the case.", examples=["P002201"]
+    )
+    incident_id: Identifier | None = Field(
+        None, description="Incident the case came from.", examples=["INC-2025-000123"]
+    )
+    opened_on: dt.date = Field(description="Day the case was allocated.", examples=["2025-11-03"])
+    closed_on: dt.date | None = Field(
+        None, description="Day the case was closed; none while open.", examples=["2025-12-19"]
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Case:

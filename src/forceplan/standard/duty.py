@@ -20,15 +20,24 @@ NIGHT_SHIFT_MIN_NIGHT_MINUTES = 180
 class ShiftDefinition(Record):
     """A kind of tour: when it starts and how long it lasts (refreshment break included)."""
 
-    force_id: Identifier
-    code: Code = Field(examples=["E"])
-    name: Label | None = Field(None, examples=["Early"])
-    start: dt.time = Field(description="Local start time.", examples=["07:00"])
-    length_minutes: int = Field(gt=0, le=24 * 60, examples=[600])
-    crosses_midnight: bool | None = Field(
-        None, description="Ends on the next day; computed when omitted, checked when given."
+    force_id: Identifier = Field(description="Force using the tour.", examples=["WYP"])
+    code: Code = Field(description="Short code shown on rosters.", examples=["E"])
+    name: Label | None = Field(None, description="Name of the tour.", examples=["Early"])
+    start: dt.time = Field(description="Local start time (HH:MM).", examples=["07:00"])
+    length_minutes: int = Field(
+        gt=0,
+        le=24 * 60,
+        description="Length of the tour (minutes), breaks included.",
+        examples=[600],
     )
-    paid_break_minutes: int = Field(45, ge=0, description="Refreshment break within the tour.")
+    crosses_midnight: bool | None = Field(
+        None,
+        description="Ends on the next day; computed when omitted, checked when given.",
+        examples=[False],
+    )
+    paid_break_minutes: int = Field(
+        45, ge=0, description="Refreshment break within the tour (minutes).", examples=[45]
+    )
 
     @model_validator(mode="after")
     def _crosses(self) -> ShiftDefinition:
@@ -73,20 +82,43 @@ class ShiftDefinition(Record):
 class RosterAssignment(Record):
     """One person's line on the duty roster for one day: a tour, or a rest day."""
 
-    force_id: Identifier
-    person_id: Identifier
-    date: dt.date = Field(description="Duty date: the local date on which the tour starts.")
-    shift_code: Code | None = Field(None, description="The tour; None means a rest day.")
-    status: AssignmentStatus = AssignmentStatus.PLANNED
-    unit_id: Identifier | None = Field(None, description="Unit worked for, if not the home unit.")
+    force_id: Identifier = Field(description="Force of the roster.", examples=["WYP"])
+    person_id: Identifier = Field(description="Person rostered.", examples=["P004211"])
+    date: dt.date = Field(
+        description="Duty date: the local date on which the tour starts.", examples=["2025-11-02"]
+    )
+    shift_code: Code | None = Field(
+        None,
+        description="The tour (a shift definition's code); none means a rest day.",
+        examples=["N"],
+    )
+    status: AssignmentStatus = Field(
+        AssignmentStatus.PLANNED,
+        description="planned, published, worked or cancelled.",
+        examples=["published"],
+    )
+    unit_id: Identifier | None = Field(
+        None, description="Unit worked for, if not the home unit.", examples=["S-RESP-C"]
+    )
     rest_day_cancelled: bool = Field(
-        False, description="A rostered rest day cancelled and worked (Police Regulations reg. 26)."
+        False,
+        description="A rostered rest day cancelled and worked (Police Regulations reg. 26).",
+        examples=[False],
     )
     rdc_notice_days: int | None = Field(
-        None, ge=0, description="Days' notice given of the cancellation (required for an RDC)."
+        None,
+        ge=0,
+        description="Days' notice given of the cancellation (days); required for an RDC.",
+        examples=[9],
     )
-    overtime_minutes: int = Field(0, ge=0, le=24 * 60, description="Worked beyond the tour.")
-    single_crewed: bool | None = Field(None, description="Tour worked single-crewed.")
+    overtime_minutes: int = Field(
+        0, ge=0, le=24 * 60, description="Time worked beyond the tour (minutes).", examples=[60]
+    )
+    single_crewed: bool | None = Field(
+        None,
+        description="The tour was worked single-crewed; none if not recorded.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _rest_day_rules(self) -> RosterAssignment:
@@ -109,20 +141,34 @@ class RosterAssignment(Record):
 class Absence(Record):
     """An abstraction: leave, sickness, training, restricted duty, court or other."""
 
-    id: Identifier
-    force_id: Identifier
-    person_id: Identifier
-    kind: AbsenceKind
-    start: dt.date
-    end: dt.date = Field(description="Last day of the absence (inclusive).")
-    status: AbsenceStatus = AbsenceStatus.APPROVED
+    id: Identifier = Field(description="Absence identifier.", examples=["A0001234"])
+    force_id: Identifier = Field(description="Force of the person.", examples=["WYP"])
+    person_id: Identifier = Field(description="Person absent.", examples=["P004211"])
+    kind: AbsenceKind = Field(
+        description="annual_leave, sickness, training, restricted_duty, court or other.",
+        examples=["sickness"],
+    )
+    start: dt.date = Field(description="First day of the absence.", examples=["2025-11-03"])
+    end: dt.date = Field(
+        description="Last day of the absence (inclusive).", examples=["2025-11-05"]
+    )
+    status: AbsenceStatus = Field(
+        AbsenceStatus.APPROVED,
+        description="requested, approved, refused or cancelled.",
+        examples=["approved"],
+    )
     hours_per_day: float | None = Field(
-        None, gt=0, le=24, description="Part days; None means whole days."
+        None,
+        gt=0,
+        le=24,
+        description="Hours a day for part days; none means whole days.",
+        examples=[4.0],
     )
     reason: str | None = Field(
         None,
         max_length=500,
         description="Special-category data (sickness): stays in the force, behind access control.",
+        examples=["Back injury"],
     )
 
     @model_validator(mode="after")

@@ -19,14 +19,18 @@ class Force(Record):
     """A police force (a territorial or special force, or any body that shares officers)."""
 
     id: Identifier = Field(description="Short code, unique nationally.", examples=["WYP"])
-    name: Label = Field(examples=["West Yorkshire Police"])
+    name: Label = Field(description="Name of the force.", examples=["West Yorkshire Police"])
     timezone: str = Field(
-        "Europe/London", description="IANA time zone in which local times are read."
+        "Europe/London",
+        description="IANA time zone in which the force's local times are read.",
+        examples=["Europe/London"],
     )
     region: Label | None = Field(
-        None, description="Named region for aggregation.", examples=["North East"]
+        None, description="Named region the force is aggregated into.", examples=["North East"]
     )
-    population: int | None = Field(None, ge=0, description="Residents served.")
+    population: int | None = Field(
+        None, ge=0, description="Residents served (people).", examples=[2_350_000]
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -41,15 +45,25 @@ class Force(Record):
 class Unit(Record):
     """A part of a force: a basic command unit (BCU), a station, a team or a department."""
 
-    id: Identifier = Field(examples=["N-RESP-A"])
-    force_id: Identifier
-    name: Label = Field(examples=["North BCU response team A"])
-    kind: UnitKind
-    parent_id: Identifier | None = Field(None, description="The unit this one belongs to.")
-    role: Role | None = Field(None, description="Main function of a team or department.")
-    population: int | None = Field(None, ge=0, description="Residents served, where known.")
+    id: Identifier = Field(description="Unit code, unique in the force.", examples=["N-RESP-A"])
+    force_id: Identifier = Field(description="Force the unit belongs to.", examples=["WYP"])
+    name: Label = Field(description="Name of the unit.", examples=["North BCU response team A"])
+    kind: UnitKind = Field(
+        description="Level: bcu, station, team or department.", examples=["team"]
+    )
+    parent_id: Identifier | None = Field(
+        None, description="The unit this one belongs to.", examples=["N"]
+    )
+    role: Role | None = Field(
+        None, description="Main function of a team or department.", examples=["response"]
+    )
+    population: int | None = Field(
+        None, ge=0, description="Residents served (people), where known.", examples=[410_000]
+    )
     urban: bool | None = Field(
-        None, description="Urban area: Grade 1 target 15 min (urban) or 20 min (rural)."
+        None,
+        description="Urban area: Grade 1 target 15 min (urban) or 20 min (rural).",
+        examples=[True],
     )
 
     @model_validator(mode="after")
@@ -66,7 +80,11 @@ class Skill(Record):
         description="Skill code; see docs/standard.md for the recommended vocabulary.",
         examples=["taser"],
     )
-    expires_on: dt.date | None = Field(None, description="Last day the accreditation is valid.")
+    expires_on: dt.date | None = Field(
+        None,
+        description="Last day the accreditation is valid; none if it does not expire.",
+        examples=["2026-09-30"],
+    )
 
     def valid_on(self, day: dt.date) -> bool:
         return self.expires_on is None or day <= self.expires_on
@@ -75,11 +93,17 @@ class Skill(Record):
 class Restriction(Record):
     """Restricted or recuperative duties: which roles the person may be deployed in."""
 
-    kind: RestrictionKind
-    start: dt.date
-    end: dt.date | None = Field(None, description="Last day (inclusive); None while open.")
+    kind: RestrictionKind = Field(
+        description="restricted, recuperative or adjusted duties.", examples=["recuperative"]
+    )
+    start: dt.date = Field(description="First day of the restriction.", examples=["2025-06-01"])
+    end: dt.date | None = Field(
+        None, description="Last day (inclusive); none while open.", examples=["2025-08-31"]
+    )
     allowed_roles: list[Role] = Field(
-        default_factory=list, description="Roles the person may still perform."
+        default_factory=list,
+        description="Roles the person may still perform.",
+        examples=[["custody", "control_room"]],
     )
     notes: Annotated[str, Field(max_length=500)] | None = Field(
         None, description="Special-category data: kept inside the force, behind access control."
@@ -98,27 +122,72 @@ class Restriction(Record):
 class Person(Record):
     """An officer or member of police staff."""
 
-    id: Identifier = Field(examples=["P004211"])
-    force_id: Identifier
-    display_name: Label | None = Field(None, description="Name shown in rosters.")
-    kind: PersonKind = PersonKind.OFFICER
-    rank: Rank | None = Field(None, description="Required for officers and specials.")
-    role: Role
-    unit_id: Identifier | None = None
+    id: Identifier = Field(
+        description="Person's identifier in the force (a collar or payroll number; not a name).",
+        examples=["P004211"],
+    )
+    force_id: Identifier = Field(description="Force employing the person.", examples=["WYP"])
+    display_name: Label | None = Field(
+        None, description="Name shown in rosters.", examples=["Sam Patel"]
+    )
+    kind: PersonKind = Field(
+        PersonKind.OFFICER, description="officer, staff, pcso or special.", examples=["officer"]
+    )
+    rank: Rank | None = Field(
+        None,
+        description="Police rank; required for officers and specials, none for staff.",
+        examples=["constable"],
+    )
+    role: Role = Field(description="The function the person performs.", examples=["response"])
+    unit_id: Identifier | None = Field(
+        None, description="Home unit (team or department).", examples=["N-RESP-A"]
+    )
     contracted_hours_per_week: float = Field(
-        FULL_TIME_HOURS_PER_WEEK, gt=0, le=60, description="Contracted hours in a week."
+        FULL_TIME_HOURS_PER_WEEK,
+        gt=0,
+        le=60,
+        description="Contracted hours a week (hours); 40 is full time for officers.",
+        examples=[40.0],
     )
-    service_start: dt.date = Field(description="First day of police service (length of service).")
-    birth_year: int | None = Field(None, ge=1900, le=2100)
-    leaving_date: dt.date | None = Field(None, description="Last day of service, if left.")
-    skills: list[Skill] = Field(default_factory=list)
-    restrictions: list[Restriction] = Field(default_factory=list)
-    student_officer: bool = Field(False, description="Still in the student officer programme.")
+    service_start: dt.date = Field(
+        description="First day of police service, from which length of service is counted.",
+        examples=["2023-09-04"],
+    )
+    birth_year: int | None = Field(
+        None,
+        ge=1900,
+        le=2100,
+        description="Year of birth (for retirement projections).",
+        examples=[1994],
+    )
+    leaving_date: dt.date | None = Field(
+        None, description="Last day of service, if the person has left.", examples=["2026-01-31"]
+    )
+    skills: list[Skill] = Field(
+        default_factory=list,
+        description="Skills and accreditations held, with expiry dates.",
+        examples=[[{"code": "taser", "expires_on": "2026-09-30"}]],
+    )
+    restrictions: list[Restriction] = Field(
+        default_factory=list,
+        description="Restricted or recuperative duties, past and present.",
+        examples=[[]],
+    )
+    student_officer: bool = Field(
+        False, description="Still in the student officer programme.", examples=[False]
+    )
     independent_patrol: bool = Field(
-        True, description="Signed off for independent patrol (student officers: False at first)."
+        True,
+        description="Signed off for independent patrol (student officers: false at first, "
+        "when they must be on duty with a tutor).",
+        examples=[True],
     )
-    tutor: bool = Field(False, description="Accredited tutor constable.")
-    tutor_id: Identifier | None = Field(None, description="Tutor of a student officer.")
+    tutor: bool = Field(False, description="Accredited tutor constable.", examples=[False])
+    tutor_id: Identifier | None = Field(
+        None,
+        description="Tutor of a student officer not yet on independent patrol.",
+        examples=["P001877"],
+    )
 
     @field_validator("skills")
     @classmethod

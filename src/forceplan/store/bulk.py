@@ -61,9 +61,7 @@ def frame_schema(table: Table) -> dict[str, pl.DataType]:
 def conform(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Select the table's columns in order, cast to its dtypes, and add absent nullable ones."""
     schema = frame_schema(table)
-    missing = [
-        c.name for c in table.columns if c.name not in frame.columns and not c.nullable
-    ]
+    missing = [c.name for c in table.columns if c.name not in frame.columns and not c.nullable]
     if missing:
         raise StoreError(
             f"cannot load {table.name}: required column(s) missing: {', '.join(missing)}",
@@ -127,7 +125,7 @@ def insert_frame(
     elif dialect == "postgresql":
         wire = _wire_postgres(table, frame)
         columns = ", ".join(f'"{n}"' for n in names)
-        sql = f'COPY "{table.name}" ({columns}) FROM STDIN (FORMAT csv, NULL \'\\N\')'
+        sql = f"COPY \"{table.name}\" ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
         driver = connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(sql) as copy:
             for chunk in _chunks(wire, chunk_rows):

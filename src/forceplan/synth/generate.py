@@ -42,8 +42,11 @@ class DemoForce:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     def row_counts(self) -> dict[str, int]:
-        counts = {"units": len(self.units), "shift_definitions": len(self.shifts),
-                  "people": len(self.people)}
+        counts = {
+            "units": len(self.units),
+            "shift_definitions": len(self.shifts),
+            "people": len(self.people),
+        }
         counts.update({name: frame.height for name, frame in self.frames.items()})
         return counts
 
@@ -94,8 +97,18 @@ def generate_demo_force(
     cases = generate_cases(incidents, org.people, end, timezone, rng[5])
     progress("done", 1.0)
     return DemoForce(
-        force=org.force, units=org.units, shifts=org.shifts, people=org.people,
-        start=start, end=end, seed=seed,
-        frames={"absences": absences, "roster_assignments": roster, "incidents": incidents,
-                "deployments": deployments, "cases": cases},
+        force=org.force,
+        units=org.units,
+        shifts=org.shifts,
+        people=org.people,
+        start=start,
+        end=end,
+        seed=seed,
+        frames={
+            "absences": absences,
+            "roster_assignments": roster,
+            "incidents": incidents,
+            "deployments": deployments,
+            "cases": cases,
+        },
     )

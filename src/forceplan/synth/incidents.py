@@ -35,8 +35,13 @@ def local_midnight_utc(day: dt.date, tz: str) -> dt.datetime:
 
 
 def _local_hours(t0: dt.datetime, hours: int, tz: str) -> pl.DataFrame:
-    grid = pl.DataFrame({"t": pl.datetime_range(
-        t0, t0 + dt.timedelta(hours=hours), "1h", closed="left", time_zone="UTC", eager=True)})
+    grid = pl.DataFrame(
+        {
+            "t": pl.datetime_range(
+                t0, t0 + dt.timedelta(hours=hours), "1h", closed="left", time_zone="UTC", eager=True
+            )
+        }
+    )
     local = pl.col("t").dt.convert_time_zone(tz)
     return grid.with_columns(
         how=(local.dt.weekday().cast(pl.Int32) - 1) * 24 + local.dt.hour().cast(pl.Int32),
@@ -55,7 +60,8 @@ def arrival_times(
     doy = grid["doy"].to_numpy()
     per_hour = officers * cal.INCIDENTS_PER_OFFICER_YEAR / (365.25 * 24)
     season = 1 + cal.SEASONAL_AMPLITUDE * np.cos(
-        2 * np.pi * (doy - cal.SEASONAL_PEAK_DAY_OF_YEAR) / 365.25)
+        2 * np.pi * (doy - cal.SEASONAL_PEAK_DAY_OF_YEAR) / 365.25
+    )
     trend = (1 + cal.ANNUAL_GROWTH) ** (np.arange(hours) / (365.25 * 24))
     counts = rng.poisson(per_hour * HOUR_OF_WEEK_PROFILE[how] * season * trend)
     starts = grid["t"].dt.epoch("us").to_numpy()
@@ -92,11 +98,16 @@ def generate_incidents(
     shares = np.array([p.share for p in profiles])
     category = rng.choice(len(profiles), size=n, p=shares / shares.sum())
     grade = _pick(_cumulative([list(p.grades) for p in profiles]), category, rng) + 1
-    channel = _pick(_cumulative([[cal.CHANNELS[Grade(g)].get(c, 0.0) for c in Channel]
-                                 for g in (1, 2, 3, 4)]), grade - 1, rng)
+    channel = _pick(
+        _cumulative([[cal.CHANNELS[Grade(g)].get(c, 0.0) for c in Channel] for g in (1, 2, 3, 4)]),
+        grade - 1,
+        rng,
+    )
     agencies = sorted({a for p in profiles for a, _ in p.attributed}, key=lambda a: a.value)
-    attributed_table = [[dict(p.attributed).get(a, 0.0) for a in agencies]
-                        + [1 - sum(s for _, s in p.attributed)] for p in profiles]
+    attributed_table = [
+        [dict(p.attributed).get(a, 0.0) for a in agencies] + [1 - sum(s for _, s in p.attributed)]
+        for p in profiles
+    ]
     attributed = _pick(_cumulative(attributed_table), category, rng)  # len(agencies) = none
     has_agency = attributed < len(agencies)
     partner_share = np.array([p.partner_source_share for p in profiles])[category]
@@ -114,47 +125,63 @@ def generate_incidents(
     attended = grade < 4
     extra_p = np.array([p.extra_officer_probability for p in profiles])[category]
     second = rng.random(n) < extra_p
-    officers_deployed = np.where(
-        attended, 1 + second + (second & (rng.random(n) < extra_p / 2)), 0)
+    officers_deployed = np.where(attended, 1 + second + (second & (rng.random(n) < extra_p / 2)), 0)
     tot_median = np.array([p.time_on_task_median_minutes for p in profiles])[category]
     time_on_task = tot_median * np.exp(cal.TIME_ON_TASK_SIGMA * rng.standard_normal(n))
     arrival = received + np.where(attended, response * US_PER_MINUTE, 0).astype(np.int64)
-    cleared = np.where(attended, arrival + (time_on_task * US_PER_MINUTE).astype(np.int64),
-                       received + rng.integers(10, 41, n) * US_PER_MINUTE)
+    cleared = np.where(
+        attended,
+        arrival + (time_on_task * US_PER_MINUTE).astype(np.int64),
+        received + rng.integers(10, 41, n) * US_PER_MINUTE,
+    )
     targets = np.array([default_attendance_target_minutes(Grade(g)) or 0 for g in (1, 2, 3, 4)])
     target = np.where((grade == 1) & ~urban, 20, targets[grade - 1])
-    signposted = np.where(has_agency & ((grade == 4) | (rng.random(n) < 0.15)),
-                          agency_names[attributed], None)
+    signposted = np.where(
+        has_agency & ((grade == 4) | (rng.random(n) < 0.15)), agency_names[attributed], None
+    )
     is_crime = np.array([p.is_crime for p in profiles])[category]
     outcome = np.select(
         [grade == 4, is_crime & (rng.random(n) < 0.6), has_agency],
         ["resolved without deployment", "crime recorded", "referred to partner agency"],
-        "advice given")
+        "advice given",
+    )
     hot = rng.random(n) < 0.08
     location = np.where(hot, rng.integers(0, 150, n), rng.integers(150, 150 + 80 * officers, n))
-    public = np.isin(channel, [CHANNEL_NAMES.index(c) for c in (
-        Channel.EMERGENCY_999.value, Channel.NON_EMERGENCY_101.value, Channel.ONLINE.value)])
+    public = np.isin(
+        channel,
+        [
+            CHANNEL_NAMES.index(c)
+            for c in (
+                Channel.EMERGENCY_999.value,
+                Channel.NON_EMERGENCY_101.value,
+                Channel.ONLINE.value,
+            )
+        ],
+    )
     frequent = rng.random(n) < 0.2
     caller = np.where(frequent, rng.integers(0, 300, n), rng.integers(300, 10_000_000, n))
-    frame = pl.DataFrame({
-        "force_id": FORCE_ID,
-        "id": [f"I{i:08d}" for i in range(1, n + 1)],
-        "unit_id": np.array([b[0] for b in BCUS])[bcu],
-        "received_at": received,
-        "channel": np.array(CHANNEL_NAMES)[channel],
-        "source_agency": _strings(np.where(from_partner, agency_names[attributed], None)),
-        "category": np.array(CATEGORY_NAMES)[category],
-        "grade": grade,
-        "attendance_target_minutes": np.where(target > 0, target, -1),
-        "first_arrival_at": np.where(attended, arrival, -1),
-        "cleared_at": cleared,
-        "officers_deployed": officers_deployed,
-        "outcome": outcome,
-        "attributed_agency": _strings(agency_names[attributed]),
-        "signposted_to": _strings(signposted),
-        "location_key": [f"L{x:06d}" for x in location],
-        "caller_key": _strings(np.where(public, np.char.add("K", caller.astype(str)), None)),
-    }, strict=False)
+    frame = pl.DataFrame(
+        {
+            "force_id": FORCE_ID,
+            "id": [f"I{i:08d}" for i in range(1, n + 1)],
+            "unit_id": np.array([b[0] for b in BCUS])[bcu],
+            "received_at": received,
+            "channel": np.array(CHANNEL_NAMES)[channel],
+            "source_agency": _strings(np.where(from_partner, agency_names[attributed], None)),
+            "category": np.array(CATEGORY_NAMES)[category],
+            "grade": grade,
+            "attendance_target_minutes": np.where(target > 0, target, -1),
+            "first_arrival_at": np.where(attended, arrival, -1),
+            "cleared_at": cleared,
+            "officers_deployed": officers_deployed,
+            "outcome": outcome,
+            "attributed_agency": _strings(agency_names[attributed]),
+            "signposted_to": _strings(signposted),
+            "location_key": [f"L{x:06d}" for x in location],
+            "caller_key": _strings(np.where(public, np.char.add("K", caller.astype(str)), None)),
+        },
+        strict=False,
+    )
     micros = pl.Datetime("us", "UTC")
     return frame.with_columns(
         pl.col("received_at", "cleared_at").cast(micros),
@@ -176,8 +203,12 @@ class DutyPools:
 
 
 def duty_pools(
-    people: list[Person], roster: pl.DataFrame, shifts: list[ShiftDefinition],
-    t0: dt.datetime, hours: int, tz: str,
+    people: list[Person],
+    roster: pl.DataFrame,
+    shifts: list[ShiftDefinition],
+    t0: dt.datetime,
+    hours: int,
+    tz: str,
 ) -> DutyPools:
     bcu_index = {b[0]: i for i, b in enumerate(BCUS)}
     rows = []
@@ -186,19 +217,26 @@ def duty_pools(
             kind = 0 if p.role == Role.RESPONSE else 1
             rows.append((p.id, bcu_index[p.unit_id.split("-")[0]] * 2 + kind))
     who = pl.DataFrame(rows, schema=["person_id", "pool"], orient="row")
-    tours = pl.DataFrame({"shift_code": [s.code for s in shifts],
-                          "start_minute": [s.start_minute for s in shifts],
-                          "length_minutes": [s.length_minutes for s in shifts]})
+    tours = pl.DataFrame(
+        {
+            "shift_code": [s.code for s in shifts],
+            "start_minute": [s.start_minute for s in shifts],
+            "length_minutes": [s.length_minutes for s in shifts],
+        }
+    )
     t0_us = int(t0.timestamp() * 1_000_000)
-    start = (pl.col("date").cast(pl.Datetime("us")) + pl.duration(minutes="start_minute")
-             ).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    start = (
+        pl.col("date").cast(pl.Datetime("us")) + pl.duration(minutes="start_minute")
+    ).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
     on = (
         roster.filter(pl.col("status") == "worked")
-        .join(who, on="person_id").join(tours, on="shift_code")
+        .join(who, on="person_id")
+        .join(tours, on="shift_code")
         .with_columns(s=(start.dt.epoch("us") - t0_us) // US_PER_HOUR)
         .with_columns(e=pl.col("s") + pl.col("length_minutes") // 60)
         .drop_nulls("s")
-        .with_columns(h=pl.int_ranges("s", "e")).explode("h")
+        .with_columns(h=pl.int_ranges("s", "e"))
+        .explode("h")
         .filter((pl.col("h") >= 0) & (pl.col("h") < hours))
         .with_columns(key=pl.col("pool") * hours + pl.col("h"))
         .sort("key", "person_id")
@@ -206,8 +244,9 @@ def duty_pools(
     keys = on["key"].to_numpy()
     counts = np.bincount(keys, minlength=len(BCUS) * 2 * hours)
     offsets = np.cumsum(counts) - counts
-    fallback = [who.filter(pl.col("pool") == 2 * i)["person_id"].to_numpy()
-                for i in range(len(BCUS))]
+    fallback = [
+        who.filter(pl.col("pool") == 2 * i)["person_id"].to_numpy() for i in range(len(BCUS))
+    ]
     return DutyPools(t0_us, hours, offsets, counts, on["person_id"].to_numpy(), fallback)
 
 
@@ -238,24 +277,30 @@ def generate_deployments(
     received = att["received_at"].dt.epoch("us").to_numpy()
     cleared = att["cleared_at"].dt.epoch("us").to_numpy()
     dispatched = received + ((arrival - received) * rng.uniform(0.05, 0.35, len(att))).astype(
-        np.int64)
+        np.int64
+    )
     late = (rng.exponential(4.0, len(rep)) * US_PER_MINUTE).astype(np.int64)
     arrived = np.minimum(arrival[rep] + np.where(j > 0, late, 0), cleared[rep])
     ids = att["id"].to_numpy()[rep]
     micros = pl.Datetime("us", "UTC")
-    return pl.DataFrame({
-        "force_id": FORCE_ID,
-        "id": np.char.add(np.char.add(ids.astype(str), "-"), (j + 1).astype(str)),
-        "incident_id": ids,
-        "person_id": person.astype(str),
-        "dispatched_at": dispatched[rep],
-        "arrived_at": arrived,
-        "cleared_at": cleared[rep],
-    }).with_columns(pl.col("dispatched_at", "arrived_at", "cleared_at").cast(micros))
+    return pl.DataFrame(
+        {
+            "force_id": FORCE_ID,
+            "id": np.char.add(np.char.add(ids.astype(str), "-"), (j + 1).astype(str)),
+            "incident_id": ids,
+            "person_id": person.astype(str),
+            "dispatched_at": dispatched[rep],
+            "arrived_at": arrived,
+            "cleared_at": cleared[rep],
+        }
+    ).with_columns(pl.col("dispatched_at", "arrived_at", "cleared_at").cast(micros))
 
 
 def generate_cases(
-    incidents: pl.DataFrame, people: list[Person], end: dt.date, tz: str,
+    incidents: pl.DataFrame,
+    people: list[Person],
+    end: dt.date,
+    tz: str,
     rng: np.random.Generator,
 ) -> pl.DataFrame:
     """Investigations from a share of recorded crime, allocated to CID or public protection."""
@@ -273,20 +318,28 @@ def generate_cases(
         investigator[i] = pool[rng.integers(0, len(pool))]
     weight = np.array([cal.CATEGORIES[cal.C(c)].case_complexity for c in cats])
     weight = np.round(weight * np.exp(0.3 * rng.standard_normal(chosen.height)), 1).clip(0.1)
-    days = np.round(np.exp(np.log(cal.CASE_DAYS[0]) + cal.CASE_DAYS[1]
-                           * rng.standard_normal(chosen.height))).astype(np.int64)
+    days = np.round(
+        np.exp(np.log(cal.CASE_DAYS[0]) + cal.CASE_DAYS[1] * rng.standard_normal(chosen.height))
+    ).astype(np.int64)
     opened = chosen["received_at"].dt.convert_time_zone(tz).dt.date()
-    return pl.DataFrame({
-        "force_id": FORCE_ID,
-        "id": [f"C{i:07d}" for i in range(1, chosen.height + 1)],
-        "category": cats,
-        "complexity_weight": weight,
-        "investigator_id": investigator.astype(str),
-        "incident_id": chosen["id"],
-        "opened_on": opened,
-        "days": days,
-    }).with_columns(
-        closed_on=pl.col("opened_on") + pl.duration(days="days"),
-    ).with_columns(
-        closed_on=pl.when(pl.col("closed_on") <= end).then("closed_on"),
-    ).drop("days")
+    return (
+        pl.DataFrame(
+            {
+                "force_id": FORCE_ID,
+                "id": [f"C{i:07d}" for i in range(1, chosen.height + 1)],
+                "category": cats,
+                "complexity_weight": weight,
+                "investigator_id": investigator.astype(str),
+                "incident_id": chosen["id"],
+                "opened_on": opened,
+                "days": days,
+            }
+        )
+        .with_columns(
+            closed_on=pl.col("opened_on") + pl.duration(days="days"),
+        )
+        .with_columns(
+            closed_on=pl.when(pl.col("closed_on") <= end).then("closed_on"),
+        )
+        .drop("days")
+    )

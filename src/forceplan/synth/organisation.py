@@ -60,13 +60,21 @@ SERVICE_MIX: dict[Role, tuple[float, float]] = {
 }
 DEFAULT_SERVICE_MIX = (0.02, 0.18)
 STAFF_PER_OFFICER = 0.3
-STAFF_ROLES = {Role.CONTROL_ROOM: 0.35, Role.INVESTIGATION: 0.2, Role.SUPPORT: 0.3,
-               Role.INTELLIGENCE: 0.15}
+STAFF_ROLES = {
+    Role.CONTROL_ROOM: 0.35,
+    Role.INVESTIGATION: 0.2,
+    Role.SUPPORT: 0.3,
+    Role.INTELLIGENCE: 0.15,
+}
 
 #: Skills by role: (code, share holding it, validity in years or None).
 SKILLS: dict[Role, tuple[tuple[str, float, int | None], ...]] = {
-    Role.RESPONSE: (("taser", 0.35, 1), ("response_driver", 0.6, 3), ("advanced_driver", 0.08, 3),
-                    ("public_order_l2", 0.15, 1)),
+    Role.RESPONSE: (
+        ("taser", 0.35, 1),
+        ("response_driver", 0.6, 3),
+        ("advanced_driver", 0.08, 3),
+        ("public_order_l2", 0.15, 1),
+    ),
     Role.NEIGHBOURHOOD: (("response_driver", 0.3, 3), ("public_order_l2", 0.1, 1)),
     Role.INVESTIGATION: (("detective_pip2", 0.7, None), ("response_driver", 0.2, 3)),
     Role.PUBLIC_PROTECTION: (("detective_pip2", 0.5, None), ("abe_interview", 0.45, None)),
@@ -87,8 +95,13 @@ class Organisation:
 
 def shift_definitions(force_id: str = FORCE_ID) -> list[ShiftDefinition]:
     """The demo force's tours: 10-hour earlies and lates, 9-hour nights, 8-hour days."""
-    spec = [("E", "Early", 7, 600), ("L", "Late", 15, 600), ("N", "Night", 22, 540),
-            ("D", "Day", 8, 480), ("X", "Evening", 14, 480)]
+    spec = [
+        ("E", "Early", 7, 600),
+        ("L", "Late", 15, 600),
+        ("N", "Night", 22, 540),
+        ("D", "Day", 8, 480),
+        ("X", "Evening", 14, 480),
+    ]
     return [
         ShiftDefinition(force_id=force_id, code=c, name=n, start=dt.time(h), length_minutes=m)
         for c, n, h, m in spec
@@ -97,27 +110,76 @@ def shift_definitions(force_id: str = FORCE_ID) -> list[ShiftDefinition]:
 
 def _units(officers: int) -> tuple[Force, list[Unit]]:
     population = officers * RESIDENTS_PER_OFFICER
-    force = Force(id=FORCE_ID, name="Demoshire Constabulary", region="Demo Region",
-                  population=population)
+    force = Force(
+        id=FORCE_ID, name="Demoshire Constabulary", region="Demo Region", population=population
+    )
     units = [Unit(id="HQ", force_id=FORCE_ID, name="Force headquarters", kind=UnitKind.DEPARTMENT)]
     for code, name, share, urban in BCUS:
-        units.append(Unit(id=code, force_id=FORCE_ID, name=f"{name} BCU", kind=UnitKind.BCU,
-                          population=round(population * share), urban=urban))
+        units.append(
+            Unit(
+                id=code,
+                force_id=FORCE_ID,
+                name=f"{name} BCU",
+                kind=UnitKind.BCU,
+                population=round(population * share),
+                urban=urban,
+            )
+        )
         for letter in TEAM_LETTERS:
-            units.append(Unit(id=f"{code}-RESP-{letter}", force_id=FORCE_ID, parent_id=code,
-                              name=f"{name} response team {letter}", kind=UnitKind.TEAM,
-                              role=Role.RESPONSE, urban=urban))
-        units.append(Unit(id=f"{code}-NHOOD", force_id=FORCE_ID, parent_id=code,
-                          name=f"{name} neighbourhood team", kind=UnitKind.TEAM,
-                          role=Role.NEIGHBOURHOOD, urban=urban))
-        units.append(Unit(id=f"{code}-CID", force_id=FORCE_ID, parent_id=code,
-                          name=f"{name} CID", kind=UnitKind.TEAM, role=Role.INVESTIGATION))
-    for role in (Role.PUBLIC_PROTECTION, Role.FIREARMS, Role.ROADS_POLICING, Role.PUBLIC_ORDER,
-                 Role.CUSTODY, Role.INTELLIGENCE, Role.CONTROL_ROOM, Role.TRAINING,
-                 Role.MANAGEMENT, Role.SUPPORT):
-        units.append(Unit(id=f"HQ-{role.value.upper().replace('_', '')}", force_id=FORCE_ID,
-                          parent_id="HQ", name=role.value.replace("_", " ").capitalize(),
-                          kind=UnitKind.DEPARTMENT, role=role))
+            units.append(
+                Unit(
+                    id=f"{code}-RESP-{letter}",
+                    force_id=FORCE_ID,
+                    parent_id=code,
+                    name=f"{name} response team {letter}",
+                    kind=UnitKind.TEAM,
+                    role=Role.RESPONSE,
+                    urban=urban,
+                )
+            )
+        units.append(
+            Unit(
+                id=f"{code}-NHOOD",
+                force_id=FORCE_ID,
+                parent_id=code,
+                name=f"{name} neighbourhood team",
+                kind=UnitKind.TEAM,
+                role=Role.NEIGHBOURHOOD,
+                urban=urban,
+            )
+        )
+        units.append(
+            Unit(
+                id=f"{code}-CID",
+                force_id=FORCE_ID,
+                parent_id=code,
+                name=f"{name} CID",
+                kind=UnitKind.TEAM,
+                role=Role.INVESTIGATION,
+            )
+        )
+    for role in (
+        Role.PUBLIC_PROTECTION,
+        Role.FIREARMS,
+        Role.ROADS_POLICING,
+        Role.PUBLIC_ORDER,
+        Role.CUSTODY,
+        Role.INTELLIGENCE,
+        Role.CONTROL_ROOM,
+        Role.TRAINING,
+        Role.MANAGEMENT,
+        Role.SUPPORT,
+    ):
+        units.append(
+            Unit(
+                id=f"HQ-{role.value.upper().replace('_', '')}",
+                force_id=FORCE_ID,
+                parent_id="HQ",
+                name=role.value.replace("_", " ").capitalize(),
+                kind=UnitKind.DEPARTMENT,
+                role=role,
+            )
+        )
     return force, units
 
 
@@ -144,10 +206,17 @@ def _service_years(role: Role, rng: np.random.Generator) -> float:
 
 def _rank(role: Role, years: float, slot: int, rng: np.random.Generator) -> Rank:
     if role == Role.MANAGEMENT:
-        ladder = [Rank.INSPECTOR, Rank.CHIEF_INSPECTOR, Rank.CHIEF_INSPECTOR,
-                  Rank.SUPERINTENDENT, Rank.SUPERINTENDENT, Rank.CHIEF_SUPERINTENDENT,
-                  Rank.ASSISTANT_CHIEF_CONSTABLE, Rank.DEPUTY_CHIEF_CONSTABLE,
-                  Rank.CHIEF_CONSTABLE]
+        ladder = [
+            Rank.INSPECTOR,
+            Rank.CHIEF_INSPECTOR,
+            Rank.CHIEF_INSPECTOR,
+            Rank.SUPERINTENDENT,
+            Rank.SUPERINTENDENT,
+            Rank.CHIEF_SUPERINTENDENT,
+            Rank.ASSISTANT_CHIEF_CONSTABLE,
+            Rank.DEPUTY_CHIEF_CONSTABLE,
+            Rank.CHIEF_CONSTABLE,
+        ]
         return ladder[min(slot, len(ladder) - 1)] if slot < 3 else ladder[rng.integers(0, 6)]
     return Rank.CONSTABLE
 
@@ -182,13 +251,19 @@ def generate_organisation(officers: int, end: dt.date, rng: np.random.Generator)
     for i in range(round(officers * STAFF_PER_OFFICER)):
         role = staff_roles[rng.choice(len(staff_roles), p=list(STAFF_ROLES.values()))]
         years = _service_years(role, rng)
-        people.append(Person(
-            id=f"S{i + 1:05d}", force_id=FORCE_ID, display_name=person_name(rng),
-            kind=PersonKind.STAFF, role=role, unit_id=_unit_for(role, seen, rng),
-            contracted_hours_per_week=37.0 if rng.random() < 0.8 else 22.5,
-            service_start=end - dt.timedelta(days=int(years * 365.25)),
-            birth_year=end.year - int(years) - int(rng.integers(18, 45)),
-        ))
+        people.append(
+            Person(
+                id=f"S{i + 1:05d}",
+                force_id=FORCE_ID,
+                display_name=person_name(rng),
+                kind=PersonKind.STAFF,
+                role=role,
+                unit_id=_unit_for(role, seen, rng),
+                contracted_hours_per_week=37.0 if rng.random() < 0.8 else 22.5,
+                service_start=end - dt.timedelta(days=int(years * 365.25)),
+                birth_year=end.year - int(years) - int(rng.integers(18, 45)),
+            )
+        )
     return Organisation(force, units, shift_definitions(), people)
 
 
@@ -205,23 +280,44 @@ def _officer(
     if rng.random() < 0.04:
         kind = RestrictionKind.RESTRICTED if rng.random() < 0.6 else RestrictionKind.RECUPERATIVE
         r_start = end - dt.timedelta(days=int(rng.integers(30, 400)))
-        r_end = None if kind == RestrictionKind.RESTRICTED else r_start + dt.timedelta(
-            days=int(rng.integers(30, 180)))
-        restrictions.append(Restriction(
-            kind=kind, start=r_start, end=r_end,
-            allowed_roles=[Role.CUSTODY, Role.CONTROL_ROOM, Role.INTELLIGENCE, Role.SUPPORT]))
+        r_end = (
+            None
+            if kind == RestrictionKind.RESTRICTED
+            else r_start + dt.timedelta(days=int(rng.integers(30, 180)))
+        )
+        restrictions.append(
+            Restriction(
+                kind=kind,
+                start=r_start,
+                end=r_end,
+                allowed_roles=[Role.CUSTODY, Role.CONTROL_ROOM, Role.INTELLIGENCE, Role.SUPPORT],
+            )
+        )
     skills = _skills(role, start, end, rng)
-    tutor = (rank == Rank.CONSTABLE and years >= 3 and role in (Role.RESPONSE, Role.NEIGHBOURHOOD)
-             and rng.random() < 0.3)
+    tutor = (
+        rank == Rank.CONSTABLE
+        and years >= 3
+        and role in (Role.RESPONSE, Role.NEIGHBOURHOOD)
+        and rng.random() < 0.3
+    )
     if tutor:
         skills.append(Skill(code="tutor"))
     return Person(
-        id=f"P{index + 1:05d}", force_id=FORCE_ID, display_name=person_name(rng),
-        kind=PersonKind.OFFICER, rank=rank, role=role, unit_id=_unit_for(role, seen, rng),
+        id=f"P{index + 1:05d}",
+        force_id=FORCE_ID,
+        display_name=person_name(rng),
+        kind=PersonKind.OFFICER,
+        rank=rank,
+        role=role,
+        unit_id=_unit_for(role, seen, rng),
         contracted_hours_per_week=40.0 if rng.random() < 0.9 else float(rng.choice([24, 30, 32])),
-        service_start=start, birth_year=start.year - int(rng.integers(19, 42)),
-        skills=skills, restrictions=restrictions, student_officer=student,
-        independent_patrol=not student or years > 0.6, tutor=tutor,
+        service_start=start,
+        birth_year=start.year - int(rng.integers(19, 42)),
+        skills=skills,
+        restrictions=restrictions,
+        student_officer=student,
+        independent_patrol=not student or years > 0.6,
+        tutor=tutor,
     )
 
 
@@ -241,8 +337,11 @@ def _promote(people: list[Person], end: dt.date) -> None:
             if years < 4:
                 break
             rank = Rank.INSPECTOR if n < inspectors and years >= 8 else Rank.SERGEANT
-            update = {"rank": rank, "tutor": False, "skills": [
-                s for s in people[i].skills if s.code != "tutor"]}
+            update = {
+                "rank": rank,
+                "tutor": False,
+                "skills": [s for s in people[i].skills if s.code != "tutor"],
+            }
             people[i] = people[i].model_copy(update=update)
 
 

@@ -89,8 +89,11 @@ def _candidate_absences(
         booked += working
     for _ in range(rng.poisson(0.9 * years)):  # sickness spells
         u = rng.random()
-        length = rng.integers(1, 4) if u < 0.7 else (
-            rng.integers(4, 15) if u < 0.9 else rng.integers(29, 121))
+        length = (
+            rng.integers(1, 4)
+            if u < 0.7
+            else (rng.integers(4, 15) if u < 0.9 else rng.integers(29, 121))
+        )
         at(rng.integers(0, span), length, AbsenceKind.SICKNESS)
     for _ in range(rng.poisson(2 * years)):
         at(rng.integers(0, span), rng.integers(1, 4), AbsenceKind.TRAINING)
@@ -107,7 +110,10 @@ def _candidate_absences(
 
 
 def generate_absences(
-    people: list[Person], start: dt.date, end: dt.date, horizon_end: dt.date,
+    people: list[Person],
+    start: dt.date,
+    end: dt.date,
+    horizon_end: dt.date,
     rng: np.random.Generator,
 ) -> pl.DataFrame:
     """Non-overlapping absences for everyone from ``start`` to ``horizon_end``."""
@@ -115,7 +121,8 @@ def generate_absences(
     for person in people:
         taken: list[tuple[dt.date, dt.date]] = []
         candidates = _candidate_absences(
-            person, max(start, person.service_start), end, horizon_end, rng)
+            person, max(start, person.service_start), end, horizon_end, rng
+        )
         # Restricted duty first (it is fixed), then the rest in date order.
         candidates.sort(key=lambda c: (c[0] != AbsenceKind.RESTRICTED_DUTY.value, c[1]))
         for kind, first, last, status in candidates:
@@ -130,14 +137,11 @@ def generate_absences(
     return frame.with_columns(
         force_id=pl.lit(FORCE_ID),
         id=pl.format("A{}", pl.int_range(1, frame.height + 1).cast(pl.String).str.zfill(7)),
-        status=pl.when(pl.col("start") > end).then(
-            pl.lit("approved")).otherwise(pl.col("status")),
+        status=pl.when(pl.col("start") > end).then(pl.lit("approved")).otherwise(pl.col("status")),
     )
 
 
-def absent_mask(
-    absences: pl.DataFrame, people: list[Person], days: list[dt.date]
-) -> np.ndarray:
+def absent_mask(absences: pl.DataFrame, people: list[Person], days: list[dt.date]) -> np.ndarray:
     index = {p.id: i for i, p in enumerate(people)}
     first_day = days[0]
     mask = np.zeros((len(people), len(days)), dtype=bool)
@@ -150,7 +154,10 @@ def absent_mask(
 
 
 def generate_roster(
-    people: list[Person], days: list[dt.date], end: dt.date, absences: pl.DataFrame,
+    people: list[Person],
+    days: list[dt.date],
+    end: dt.date,
+    absences: pl.DataFrame,
     rng: np.random.Generator,
 ) -> pl.DataFrame:
     """Roster lines for every person and day; tours after ``end`` are published, not worked."""
@@ -174,20 +181,28 @@ def generate_roster(
     worked_response = working & past & ~absent & response
     overtime = np.where(
         worked_response & (rng.random(grid.shape) < 0.12),
-        rng.choice([30, 45, 60, 90, 120, 180], size=grid.shape), 0)
+        rng.choice([30, 45, 60, 90, 120, 180], size=grid.shape),
+        0,
+    )
     single = rng.random(grid.shape) < 0.55
     code_names = np.array([*CODES, None], dtype=object)
-    return pl.DataFrame({
-        "force_id": [FORCE_ID] * (n_people * n_days),
-        "person_id": np.repeat([p.id for p in people], n_days),
-        "date": pl.Series(np.tile(np.array(days, dtype="datetime64[D]"), n_people)).cast(pl.Date),
-        "shift_code": code_names[grid.ravel()],
-        "status": status.ravel(),
-        "rest_day_cancelled": rdc.ravel(),
-        "rdc_notice_days": pl.Series(np.where(rdc, notice, -1).ravel()).replace(-1, None),
-        "overtime_minutes": overtime.ravel(),
-        "single_crewed": single.ravel(),
-        "_worked_response": worked_response.ravel(),
-    }).with_columns(
-        single_crewed=pl.when("_worked_response").then("single_crewed")
-    ).drop("_worked_response")
+    return (
+        pl.DataFrame(
+            {
+                "force_id": [FORCE_ID] * (n_people * n_days),
+                "person_id": np.repeat([p.id for p in people], n_days),
+                "date": pl.Series(np.tile(np.array(days, dtype="datetime64[D]"), n_people)).cast(
+                    pl.Date
+                ),
+                "shift_code": code_names[grid.ravel()],
+                "status": status.ravel(),
+                "rest_day_cancelled": rdc.ravel(),
+                "rdc_notice_days": pl.Series(np.where(rdc, notice, -1).ravel()).replace(-1, None),
+                "overtime_minutes": overtime.ravel(),
+                "single_crewed": single.ravel(),
+                "_worked_response": worked_response.ravel(),
+            }
+        )
+        .with_columns(single_crewed=pl.when("_worked_response").then("single_crewed"))
+        .drop("_worked_response")
+    )
