@@ -106,7 +106,9 @@ class Restriction(Record):
         examples=[["custody", "control_room"]],
     )
     notes: Annotated[str, Field(max_length=500)] | None = Field(
-        None, description="Special-category data: kept inside the force, behind access control."
+        None,
+        description="Special-category data: kept inside the force, behind access control.",
+        examples=["No public-facing duties"],
     )
 
     @model_validator(mode="after")
