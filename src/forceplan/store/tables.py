@@ -250,6 +250,42 @@ cases = Table(
     Index("ix_cases_investigator", "force_id", "investigator_id"),
 )
 
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("force_id", String(ID), nullable=False),
+    Column("record", String(CODE), nullable=False),
+    Column("file_name", String(500), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("profile", String(LABEL), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime()),
+    Column("status", String(CODE), nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("quarantined", Integer, nullable=False),
+    Column("excluded", Integer, nullable=False),
+    Column("inserted", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("report", JSON, nullable=False),
+    Index("ix_import_batches_file", "force_id", "file_sha256", "profile"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("batch_id", String(ID), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("line", Integer),
+    Column("field", String(LABEL), nullable=False),
+    Column("value", String(500)),
+    Column("reason", String(500), nullable=False),
+    Column("raw", String),
+    ForeignKeyConstraint(["batch_id"], ["import_batches.id"], ondelete="CASCADE"),
+)
+
 #: Tables in an order safe for inserting (parents first); delete in reverse.
 INSERT_ORDER = [
     forces,
