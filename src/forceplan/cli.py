@@ -144,6 +144,122 @@ def _print_summary(db, force: str | None) -> None:
     console.print(f"[dim]Rows held: {rows}[/]")
 
 
+@app.command("import")
+def import_command(
+    kind: Annotated[str | None, typer.Argument(
+        help="What the file holds: incidents, rosters or absences.", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Argument(help="CSV, Parquet, .xlsx or .jsonl file.",
+                                                show_default=False)] = None,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", "-p", help="Mapping profile: a shipped name or a .toml file.")] = None,
+    infer: Annotated[Path | None, typer.Option(
+        "--infer", help="Print a draft profile for this file instead of importing.")] = None,
+    again: Annotated[bool, typer.Option(help="Import a file already imported.")] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Import a force export with a mapping profile; bad rows go to a quarantine."""
+    from forceplan.services.imports import import_data, infer_profile
+
+    if infer is not None:
+        console.print(infer_profile(infer), markup=False, highlight=False, end="")
+        return
+    if kind is None or file is None:
+        raise typer.BadParameter("give KIND and FILE (or --infer FILE)", param_hint="KIND FILE")
+    if profile is None:
+        from forceplan.ingest.profile import shipped_profiles
+
+        raise typer.BadParameter(
+            f"choose a profile: one of {', '.join(shipped_profiles())}, or a .toml file "
+            "(draft one with --infer FILE)", param_hint="--profile")
+    db = _database(database)
+    with _progress("importing") as update:
+        report = import_data(db, kind, file, profile, again=again, progress=update)
+    _print_import(report)
+
+
+def _print_import(report) -> None:
+    for note in report.notes:
+        console.print(f"[yellow]{note}[/]")
+    if report.already_imported:
+        return
+    table = Table(title=f"Imported {report.file} ({report.profile})", header_style="bold")
+    for column in ("read", "excluded", "accepted", "new", "changed", "unchanged", "quarantined"):
+        table.add_column(column, justify="right")
+    table.add_row(*(f"{v:,}" for v in (report.rows_read, sum(report.excluded.values()),
+                                       report.accepted, report.inserted, report.updated,
+                                       report.unchanged, report.quarantined)))
+    console.print(table)
+    for reason, count in report.excluded.items():
+        console.print(f"  excluded {count:,}: {reason}")
+    for problem in report.quality.get("problems", [])[:8]:
+        console.print(f"  quarantined {problem['rows']:,}: {problem['field']}: {problem['reason']}")
+    if report.quarantine_csv:
+        console.print(f"Quarantined rows, with line, field, value and reason: "
+                      f"{report.quarantine_csv}")
+    clocks = report.quality.get("clock_changes", {})
+    if clocks.get("ambiguous") or clocks.get("nonexistent"):
+        console.print(f"  clock changes: {clocks['ambiguous']:,} repeated local times "
+                      f"({clocks['ambiguous_rule']}), {clocks['nonexistent']:,} missing ones "
+                      f"({clocks['nonexistent_rule']})")
+    console.print(f"Data quality score {report.quality.get('score')}/100 "
+                  f"(forceplan quality --batch {report.batch_id} for the full report)")
+
+
+@app.command()
+def quality(
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="table, json or html.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    batch: Annotated[str | None, typer.Option(help="One import batch.")] = None,
+    force: Annotated[str | None, typer.Option(help="Only this force's datasets.")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """How far to trust each imported dataset: completeness, validity, duplicates, timeliness,
+    outliers, consistency and an overall score with its reasons."""
+    import json
+
+    from forceplan.ingest.quality_html import render_quality_html
+    from forceplan.services.imports import quality_reports
+
+    if output_format not in ("table", "json", "html"):
+        raise typer.BadParameter("choose table, json or html", param_hint="--format")
+    datasets = quality_reports(_database(database), batch, force)
+    if output_format == "json":
+        text = json.dumps([d.__dict__ for d in datasets], indent=2, default=str)
+    elif output_format == "html":
+        text = render_quality_html([(f"{d.file_name} ({d.profile}, {d.finished_at})", d.report)
+                                    for d in datasets])
+    else:
+        for d in datasets:
+            _print_quality(d)
+        return
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}")
+    else:
+        console.print(text, markup=False, highlight=False)
+
+
+def _print_quality(dataset) -> None:
+    report = dataset.report
+    console.print(f"\n[bold]{dataset.file_name}[/] ({dataset.profile}, batch {dataset.batch_id})"
+                  f": score [bold]{report['score']}[/]/100")
+    for reason in report["reasons"]:
+        console.print(f"  {reason}")
+    table = Table(header_style="bold")
+    for column in ("field", "complete", "valid", "invalid rows"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name, f in report["fields"].items():
+        table.add_row(name, f"{f['completeness']:.1%}", f"{f['validity']:.1%}",
+                      f"{f['invalid']:,}")
+    console.print(table)
+    for shift in report["timeliness"]["level_shifts"]:
+        console.print(f"  level shift: weekly volume {shift['weekly_before']:,} → "
+                      f"{shift['weekly_after']:,} from {shift['week_starting']}")
+    for gap in report["timeliness"]["gaps"]:
+        console.print(f"  gap: no records {gap['from']} to {gap['to']} ({gap['days']} days)")
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",

@@ -28,6 +28,7 @@ class FieldType:
     lt: float | None = None
     max_length: int | None = None
     min_length: int | None = None
+    default: object = None  # the standard's default for an unmapped field
 
     @property
     def values(self) -> list[str] | None:
@@ -92,8 +93,11 @@ def field_types(record: str) -> dict[str, FieldType]:
                 limits["max_length"] = item.max_length
             if getattr(item, "min_length", None) and "min_length" not in limits:
                 limits["min_length"] = item.min_length
+        default = None
+        if not info.is_required() and info.default_factory is None:
+            default = info.default.value if isinstance(info.default, Enum) else info.default
         out[name] = FieldType(
-            name=name, kind=kind, required=info.is_required(),
+            name=name, kind=kind, required=info.is_required(), default=default,
             enum=base if isinstance(base, type) and issubclass(base, Enum) else None,
             **limits,
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import os
+import stat
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -251,11 +253,17 @@ def _safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _writable(folder: Path) -> bool:
+    """Honour a folder's permission bits even when running as root (who could ignore them)."""
+    try:
+        return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & stat.S_IWUSR)
+    except OSError:
+        return False
+
+
 def _write_quarantine_csv(database: Database, report: ImportReport, path: Path) -> Path:
     target = path.with_name(path.name + ".quarantine.csv")
-    try:
-        target.touch()
-    except OSError:
+    if not _writable(path.parent):
         folder = Path.cwd() / "quarantine"
         folder.mkdir(exist_ok=True)
         target = folder / (path.name + ".quarantine.csv")

@@ -300,6 +300,10 @@ def map_chunk(chunk: pl.DataFrame, profile: Profile, source: str, stats: MapStat
         value = _field_value(frame, ftype, spec, profile, source, stats, problems)
         exprs.append(value.alias(name))
     mapped = _derived(frame.select(exprs), profile)
+    defaults = [pl.lit(ft.default).alias(n) for n, ft in types_.items()
+                if n not in mapped.columns and ft.default is not None]
+    if defaults:
+        mapped = mapped.with_columns(defaults)
     _checks(mapped, types_, problems)
     for rule in CROSS_FIELD_RULES.get(profile.record, []):
         if all(c in mapped.columns for c in rule.columns):

@@ -1,0 +1,1 @@
+"""Charts drawn as inline SVG: no JavaScript, no CDN, readable offline and in print."""
