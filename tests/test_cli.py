@@ -103,3 +103,34 @@ def test_standard_validate_lists_each_bad_line(tmp_path):
     path.write_text(json.dumps(good) + "\n")
     ok = run("standard", "validate", "person", str(path), cwd=tmp_path)
     assert ok.returncode == 0 and "All 1 person record(s)" in ok.stdout
+
+
+def test_import_infer_and_quality_from_the_command_line(tmp_path):
+    import tomllib
+
+    from tests.ingest.helpers import row, write_csv
+
+    path = write_csv(tmp_path / "cad.csv", [row("A1"), row("A2", prio="P9")])
+    draft = run("import", "--infer", str(path), cwd=tmp_path)
+    assert draft.returncode == 0
+    drafted = tomllib.loads(draft.stdout)
+    assert drafted["fields"]["id"]["column"] == "ref"
+    no_profile = run("import", "incidents", str(path), cwd=tmp_path)
+    assert no_profile.returncode == 2 and "us_ecc_cad_2025" in no_profile.stderr
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'name = "t"\nrecord = "incident"\nforce_id = "TST"\n[fields]\n'
+        'id = { column = "ref" }\nforce_id = { value = "TST" }\n'
+        'received_at = { column = "when", format = "%Y-%m-%d %H:%M:%S" }\n'
+        'grade = { column = "prio", map = { "P2" = 2 } }\n'
+        'category = { value = "other" }\nchannel = { value = "other" }\n'
+    )
+    imported = run("import", "incidents", str(path), "--profile", str(profile), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "unknown code 'P9'" in imported.stdout
+    html = run("quality", "--format", "html", "--output", "q.html", cwd=tmp_path)
+    assert html.returncode == 0
+    page = (tmp_path / "q.html").read_text()
+    assert "<svg" in page and "http" not in page.replace("http://www.w3.org", "")
+    bad = run("import", "incidents", str(path), "--profile", "nope", cwd=tmp_path)
+    assert bad.returncode == 1 and "shipped profiles" in bad.stderr

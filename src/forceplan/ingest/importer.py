@@ -182,7 +182,7 @@ def _run(connection: Connection, report: ImportReport, path: Path, profile: Prof
         report.rows_read, report.quarantined, report.excluded,
         {"ambiguous": map_stats.dst_ambiguous, "nonexistent": map_stats.dst_nonexistent,
          "ambiguous_rule": profile.ambiguous_times, "nonexistent_rule": profile.nonexistent_times},
-        profile.caveats, read_stats.line_numbers_exact)
+        profile.caveats)
     connection.execute(t.import_batches.update().where(t.import_batches.c.id == report.batch_id)
                        .values(finished_at=dt.datetime.now(dt.UTC), status="completed",
                                rows_read=report.rows_read, accepted=report.accepted,
@@ -272,7 +272,8 @@ def _write_quarantine_csv(database: Database, report: ImportReport, path: Path) 
         rows = connection.execute(
             select(t.quarantine.c.line, t.quarantine.c.field, t.quarantine.c.value,
                    t.quarantine.c.reason, t.quarantine.c.raw)
-            .where(t.quarantine.c.batch_id == report.batch_id).order_by(t.quarantine.c.seq))
+            .where(t.quarantine.c.batch_id == report.batch_id)
+            .order_by(t.quarantine.c.line, t.quarantine.c.seq))
         with target.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["file", "line", "field", "value", "reason", "record"])

@@ -17,14 +17,15 @@ from forceplan.ingest.readers import LINE, sample_rows
 #: field → name fragments that suggest it (lower-case, in order of preference).
 HINTS = {
     "id": ["incident_number", "incident_no", "incident number", "master_incident", "call_number",
-           "cad", "crime id", "event", "id"],
-    "received_at": ["received", "response_date", "call_time", "created", "start", "cdts", "time",
-                    "date", "month"],
+           "cad", "crime id", "event", "id", "ref", "reference", "number"],
+    "received_at": ["received", "response_date", "call_time", "created", "start", "cdts",
+                    "reported", "when", "time", "date", "month"],
     "first_arrival_at": ["arrival", "arrived", "on_scene", "onscene", "at_scene"],
     "cleared_at": ["clear", "close", "closed", "end_time", "finish"],
-    "grade": ["grade", "priority"],
-    "category": ["problem", "nature", "call_type", "calltype", "crime type", "type", "category"],
-    "channel": ["reception", "channel", "source", "method"],
+    "grade": ["grade", "priority", "prio"],
+    "category": ["problem", "nature", "call_type", "calltype", "crime type", "type", "category",
+                 "class", "kind"],
+    "channel": ["reception", "channel", "source", "method", "how"],
     "unit_id": ["district", "beat", "area", "sector", "unit", "division"],
     "outcome": ["disposition", "dispo", "outcome", "status", "result"],
 }
@@ -32,8 +33,16 @@ FORMATS = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d
            "%d/%m/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%Y%m%d%H%M%S", "%Y-%m"]
 
 
-def _guess_column(field: str, columns: list[str], used: set[str]) -> str | None:
-    lowered = {c: c.lower() for c in columns if c not in used}
+TIME_FIELDS = ("received_at", "first_arrival_at", "cleared_at")
+NULLS = ["", "NULL", "null", "N/A", "NA"]
+
+
+def _guess_column(field: str, columns: list[str], used: set[str],
+                  timestamps: set[str]) -> str | None:
+    """A column whose name suggests ``field``; time fields only take timestamp columns and
+    other fields never do."""
+    lowered = {c: c.lower() for c in columns if c not in used
+               and (c in timestamps) == (field in TIME_FIELDS)}
     for hint in HINTS[field]:
         for column, low in lowered.items():
             if hint == low or hint in low:
@@ -42,7 +51,7 @@ def _guess_column(field: str, columns: list[str], used: set[str]) -> str | None:
 
 
 def guess_format(values: pl.Series) -> str | None:
-    sample = values.drop_nulls().head(100)
+    sample = values.filter(~values.is_in(NULLS)).drop_nulls().head(100)
     if sample.len() == 0:
         return None
     for fmt in FORMATS:
@@ -62,11 +71,21 @@ def draft_profile(path: Path, name: str | None = None) -> str:
     columns = [c for c in sample.columns if c != LINE]
     used: set[str] = set()
     mapping: dict[str, str] = {}
-    for field in HINTS:
-        column = _guess_column(field, columns, used)
+    timestamps = {c for c in columns if guess_format(sample[c])}
+    for field in ("first_arrival_at", "cleared_at", *HINTS):  # specific names first
+        if field in mapping:
+            continue
+        column = _guess_column(field, columns, used, timestamps)
         if column is not None:
             mapping[field] = column
             used.add(column)
+    if "received_at" not in mapping:  # the first unused column holding timestamps
+        for column in columns:
+            if column not in used and column in timestamps:
+                mapping["received_at"] = column
+                used.add(column)
+                break
+    mapping = {f: mapping[f] for f in HINTS if f in mapping}
     name = name or re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_")
     lines = [f"# Draft profile for {path.name}: check every line marked TODO.",
              f"name = {_toml_string(name)}", 'record = "incident"',

@@ -123,16 +123,16 @@ def _instant(frame: pl.DataFrame, name: str, raw: pl.Expr, spec: FieldSpec, prof
                      f"does not match {spec.format} followed by one of "
                      f"{', '.join(spec.suffix_offsets)}")
         return value
-    parsed = frame.select(raw.str.to_datetime(fmt, strict=False, time_unit="us").alias("v"))
-    dtype = parsed.schema["v"]
-    if getattr(dtype, "time_zone", None):  # the source gave offsets: no ambiguity
-        value = raw.str.to_datetime(fmt, strict=False, time_unit="us").dt.convert_time_zone("UTC")
-        problems.add(frame, raw.is_not_null() & value.is_null(), name, raw,
-                     f"not a timestamp in the form {spec.format or 'ISO 8601'}")
-        return value
-    naive = raw.str.to_datetime(fmt, strict=False, time_unit="us")
-    problems.add(frame, raw.is_not_null() & naive.is_null(), name, raw,
+    aware, naive = _parse_timestamp(raw, spec.format)
+    unparsed = raw.is_not_null()
+    for parsed in (aware, naive):
+        if parsed is not None:
+            unparsed = unparsed & parsed.is_null()
+    problems.add(frame, unparsed, name, raw,
                  f"not a timestamp in the form {spec.format or 'ISO 8601'}")
+    if naive is None:  # the source gave offsets: no ambiguity
+        return aware
+    naive = pl.when(aware.is_null()).then(naive) if aware is not None else naive
     tz = profile.timezone
     earliest = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
     latest = naive.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
@@ -151,7 +151,29 @@ def _instant(frame: pl.DataFrame, name: str, raw: pl.Expr, spec: FieldSpec, prof
     else:
         problems.add(frame, gap, name, raw, f"this local time does not exist in {tz} "
                      "(clock change)")
-    return local.dt.convert_time_zone("UTC")
+    local = local.dt.convert_time_zone("UTC")
+    return pl.coalesce(aware, local) if aware is not None else local
+
+
+ISO_AWARE = ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z",
+             "%Y-%m-%d %H:%M%z"]
+ISO_NAIVE = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M",
+             "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
+def _parse_timestamp(raw: pl.Expr, fmt: str | None) -> tuple[pl.Expr | None, pl.Expr | None]:
+    """(instants from text with an offset, in UTC; naive local datetimes) for a format, or for
+    ISO 8601 in its common forms when no format (or "iso") is given."""
+    def parse(text: pl.Expr, formats: list[str]) -> pl.Expr:
+        return pl.coalesce([text.str.to_datetime(f, strict=False, time_unit="us")
+                            for f in formats])
+
+    if fmt in (None, "iso"):
+        text = raw.str.replace(r"[zZ]$", "+00:00")
+        return (parse(text, ISO_AWARE).dt.convert_time_zone("UTC"), parse(text, ISO_NAIVE))
+    if any(code in fmt for code in ("%z", "%:z", "%#z")):
+        return parse(raw, [fmt]).dt.convert_time_zone("UTC"), None
+    return None, parse(raw, [fmt])
 
 
 def _escape(text: str) -> str:

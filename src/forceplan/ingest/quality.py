@@ -67,7 +67,7 @@ class QualityCollector:
             self.problems[key] += count
 
     def report(self, rows_read: int, quarantined: int, excluded: dict[str, int],
-               dst: dict[str, int], caveats: list[str], line_numbers_exact: bool) -> dict:
+               dst: dict[str, int], caveats: list[str]) -> dict:
         considered = self.accepted + quarantined
         fields = {}
         for name, nulls in sorted(self.field_nulls.items()):
@@ -103,7 +103,6 @@ class QualityCollector:
             "fields": fields, "source_columns": columns, "problems": problems,
             "timeliness": timeliness, "outliers": outliers, "clock_changes": dst,
             "score": score, "reasons": reasons, "caveats": caveats,
-            "line_numbers_exact": line_numbers_exact,
         }
 
 

@@ -68,9 +68,6 @@ def dataset_section(title: str, report: dict) -> str:
     if report.get("caveats"):
         parts.append("<h3>Caveats from the profile</h3><ul>" + "".join(
             f"<li>{escape(c)}</li>" for c in report["caveats"]) + "</ul>")
-    if not report.get("line_numbers_exact", True):
-        parts.append('<p class="muted">Line numbers count records: the file has line breaks '
-                     "inside quoted fields.</p>")
     return "".join(parts)
 
 

@@ -38,11 +38,6 @@ class ReadStats:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def line_numbers_exact(self) -> bool:
-        return self.physical_lines is None or self.physical_lines in (self.records + 1,
-                                                                      self.records + 2)
-
 
 @dataclass
 class Chunk:
@@ -71,6 +66,30 @@ def sniff_delimiter(sample: str) -> str:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         return ","
+
+
+def regular_csv(path: Path, delimiter: str) -> tuple[bool, int]:
+    """(every line is one whole record with the header's field count, physical lines).
+
+    Quoted sections are removed before counting delimiters; a line with an odd number of
+    quotes holds part of a multi-line record. Only a regular file takes the fast reader, so its
+    line numbers are exact and short (truncated) records are never padded silently.
+    """
+    try:
+        lines = pl.scan_lines(path).select(pl.col("line").alias("l")).with_row_index("i")
+        fields = pl.col("l").str.replace_all('"[^"]*"', "").str.count_matches(
+            delimiter, literal=True) + 1
+        checks = lines.select(
+            (pl.col("l").str.count_matches('"', literal=True) % 2 == 1).any().alias("odd"),
+            (pl.col("l").str.strip_chars() == "").any().alias("blank"),
+            fields.first().alias("width"),
+            (fields != fields.first()).any().alias("ragged"),
+            pl.len().alias("lines"),
+        ).collect()
+    except pl.exceptions.PolarsError:
+        return False, _count_lines(path)
+    odd, blank, _width, ragged, count = checks.row(0)
+    return not (odd or blank or ragged), int(count)
 
 
 def _count_lines(path: Path) -> int:
@@ -135,8 +154,13 @@ def _csv_chunks(
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
         sample = handle.read(65536).lstrip("\ufeff")
     stats.delimiter = delimiter or sniff_delimiter(sample)
-    stats.physical_lines = _count_lines(path)
-    if fast and encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    regular, stats.physical_lines = regular_csv(path, stats.delimiter) if utf8 else (
+        False, _count_lines(path))
+    if fast and utf8 and not regular:
+        stats.notes.append("the file has irregular lines (short or long records, blank lines, "
+                           "or line breaks inside quotes): read record by record")
+    if fast and utf8 and regular:
         try:
             yield from _csv_fast(path, stats, chunk_rows)
             return
