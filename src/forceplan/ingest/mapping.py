@@ -322,8 +322,10 @@ def map_chunk(chunk: pl.DataFrame, profile: Profile, source: str, stats: MapStat
         value = _field_value(frame, ftype, spec, profile, source, stats, problems)
         exprs.append(value.alias(name))
     mapped = _derived(frame.select(exprs), profile)
-    defaults = [pl.lit(ft.default).alias(n) for n, ft in types_.items()
-                if n not in mapped.columns and ft.default is not None]
+    # Unmapped or empty fields take the standard's default, as an omitted field does.
+    defaults = [pl.col(n).fill_null(pl.lit(ft.default)) if n in mapped.columns
+                else pl.lit(ft.default).alias(n)
+                for n, ft in types_.items() if ft.default is not None]
     if defaults:
         mapped = mapped.with_columns(defaults)
     _checks(mapped, types_, problems)
