@@ -8,13 +8,16 @@ import datetime as dt
 import hashlib
 import os
 import stat
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import psycopg
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 
 from forceplan.errors import ConfigurationError
 from forceplan.ingest.mapping import MapStats, check_columns, map_chunk
@@ -24,9 +27,10 @@ from forceplan.ingest.readers import LINE, PROBLEM_SCHEMA, ReaderRestart, ReadSt
 from forceplan.standard import Force
 from forceplan.store import Database
 from forceplan.store import tables as t
-from forceplan.store.bulk import insert_frame
+from forceplan.store.bulk import BulkWriter, insert_frame, read_frame
 from forceplan.store.merge import (
     SOURCE_LINE,
+    MergeCounts,
     create_staging,
     delete_lines,
     drop_staging,
@@ -87,7 +91,7 @@ def _previous(connection: Connection, profile: Profile, sha: str) -> str | None:
 
 def import_file(
     database: Database, kind: str, path: Path, profile: Profile, *, again: bool = False,
-    progress: Progress = _silent, chunk_rows: int = 250_000,
+    progress: Progress = _silent, chunk_rows: int = 50_000,
 ) -> ImportReport:
     """Import ``path`` as ``kind`` (incidents, rosters, absences) using ``profile``."""
     record = RECORD_KINDS.get(kind)
@@ -110,17 +114,40 @@ def import_file(
         report.notes.append(f"this file was already imported with this profile (batch {earlier}); "
                             "nothing changed. Use --again to import it again.")
         return report
-    try:
-        with database.transaction() as connection:
-            _run(connection, report, path, profile, sha, progress, chunk_rows, fast=True)
-    except ReaderRestart:
-        report.notes.append("the fast CSV reader failed part-way; the file was read again "
-                            "record by record")
-        with database.transaction() as connection:
-            _run(connection, report, path, profile, sha, progress, chunk_rows, fast=False)
+    fast = True
+    while True:
+        try:
+            with database.transaction() as connection:
+                _load(connection, report, path, profile, sha, progress, chunk_rows, fast)
+            break
+        except ReaderRestart:
+            report.notes.append("the fast CSV reader failed part-way; the file was read again "
+                                "record by record")
+            fast = False
     if report.quarantined:
         report.quarantine_csv = str(_write_quarantine_csv(database, report, path))
     return report
+
+
+def _load(connection: Connection, report: ImportReport, path: Path, profile: Profile, sha: str,
+          progress: Progress, chunk_rows: int, fast: bool) -> None:
+    """A first load of a force's data goes straight into the table (one write, not two); if
+    the file repeats a key or names someone unknown, that attempt is rolled back to a savepoint
+    and the file goes through the staging table, which finds and quarantines such rows."""
+    table = TARGETS[report.record]
+    _ensure_force(connection, profile, report)
+    empty = connection.execute(select(table.c.force_id).where(
+        table.c.force_id == profile.force_id).limit(1)).first() is None
+    if empty:
+        savepoint = connection.begin_nested()
+        try:
+            _run(connection, report, path, profile, sha, progress, chunk_rows, fast, direct=True)
+            savepoint.commit()
+            return
+        except (IntegrityError, psycopg.errors.IntegrityError):
+            savepoint.rollback()
+            report.notes = [n for n in report.notes if not n.startswith("created force")]
+    _run(connection, report, path, profile, sha, progress, chunk_rows, fast, direct=False)
 
 
 def _ensure_force(connection: Connection, profile: Profile, report: ImportReport) -> None:
@@ -133,19 +160,56 @@ def _ensure_force(connection: Connection, profile: Profile, report: ImportReport
 
 
 def _run(connection: Connection, report: ImportReport, path: Path, profile: Profile, sha: str,
-         progress: Progress, chunk_rows: int, fast: bool) -> None:
+         progress: Progress, chunk_rows: int, fast: bool, direct: bool) -> None:
     table = TARGETS[report.record]
-    _ensure_force(connection, profile, report)
     connection.execute(t.import_batches.insert().values(
         id=report.batch_id, force_id=profile.force_id, record=report.record,
         file_name=path.name, file_sha256=sha, profile=profile.name,
         started_at=dt.datetime.now(dt.UTC), status="running", rows_read=0, accepted=0,
         quarantined=0, excluded=0, inserted=0, updated=0, unchanged=0, report={}))
-    staging = create_staging(connection, table)
+    staging = table if direct else create_staging(connection, table)
     read_stats, map_stats = ReadStats(), MapStats()
     quality = QualityCollector(report.record, profile.timezone, frozenset(profile.fields))
-    seq = 0
     bad_lines: set[int] = set()
+    with tempfile.TemporaryDirectory(prefix="forceplan-") as folder:
+        spool = _Spool(Path(folder))
+        with BulkWriter(connection, staging) as writer:
+            _read_file(report, path, profile, chunk_rows, fast, direct, writer, spool,
+                       read_stats, map_stats, quality, bad_lines, progress)
+        seq = 0
+        for problems in spool.frames():  # the table stream is closed: now the quarantine
+            seq = _quarantine(connection, report.batch_id, problems, seq)
+    _finish(connection, report, profile, table, staging, direct, seq, read_stats, map_stats,
+            quality, bad_lines, progress)
+
+
+class _Spool:
+    """Quarantined rows held aside while the table stream is open (on disk past a limit)."""
+
+    def __init__(self, folder: Path, limit: int = 100_000) -> None:
+        self.folder, self.limit = folder, limit
+        self.held: list[pl.DataFrame] = []
+        self.files: list[Path] = []
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if frame.height:
+            self.held.append(frame)
+        if sum(f.height for f in self.held) >= self.limit:
+            path = self.folder / f"q{len(self.files)}.parquet"
+            pl.concat(self.held).write_parquet(path)
+            self.files.append(path)
+            self.held = []
+
+    def frames(self):
+        for path in self.files:
+            yield pl.read_parquet(path)
+        yield from self.held
+
+
+def _read_file(report: ImportReport, path: Path, profile: Profile, chunk_rows: int,
+               fast: bool, direct: bool, writer: BulkWriter, spool: _Spool,
+               read_stats: ReadStats, map_stats: MapStats, quality: QualityCollector,
+               bad_lines: set[int], progress: Progress) -> None:
     for number, chunk in enumerate(read_chunks(path, profile.encoding, profile.delimiter,
                                                chunk_rows, read_stats, fast=fast)):
         if number == 0:
@@ -153,24 +217,32 @@ def _run(connection: Connection, report: ImportReport, path: Path, profile: Prof
         quality.add_source(chunk.frame)
         mapped = map_chunk(chunk.frame, profile, str(path), map_stats)
         problems = pl.concat([chunk.problems, mapped.problems])
-        seq = _quarantine(connection, report.batch_id, problems, seq)
+        spool.add(problems)
         bad_lines.update(problems["line"].to_list())
         quality.add_problems(problems)
         good = mapped.frame.rename({LINE: SOURCE_LINE}).with_columns(
             force_id=pl.lit(profile.force_id))
-        insert_frame(connection, staging, good)
+        writer.write(good.drop(SOURCE_LINE) if direct else good)
+        quality.add_accepted(good.drop(SOURCE_LINE))
         total = read_stats.physical_lines or 1
         progress(f"reading {path.name}", min(0.9, 0.9 * read_stats.records / total))
-    progress("checking duplicates", 0.92)
-    seq = _drop_duplicates(connection, report, table, staging, quality, seq, bad_lines)
-    if report.record in PARENTS:
-        column, parent = PARENTS[report.record]
-        seq = _drop_orphans(connection, report, staging, column, parent, profile, seq,
-                            bad_lines)
-    progress("merging", 0.95)
-    accepted_frame_stats(connection, staging, quality)
-    counts = merge(connection, table, staging)
-    drop_staging(connection, staging)
+
+
+def _finish(connection: Connection, report: ImportReport, profile: Profile, table, staging,
+            direct: bool, seq: int, read_stats: ReadStats, map_stats: MapStats,
+            quality: QualityCollector, bad_lines: set[int], progress: Progress) -> None:
+    if direct:
+        counts = MergeCounts(inserted=quality.accepted, updated=0, unchanged=0)
+    else:
+        progress("checking duplicates", 0.92)
+        seq = _drop_duplicates(connection, report, table, staging, quality, seq, bad_lines)
+        if report.record in PARENTS:
+            column, parent = PARENTS[report.record]
+            seq = _drop_orphans(connection, report, staging, column, parent, profile, seq,
+                                bad_lines, quality)
+        progress("merging", 0.95)
+        counts = merge(connection, table, staging)
+        drop_staging(connection, staging)
     report.rows_read = read_stats.records
     report.excluded = map_stats.excluded
     report.quarantined = len(bad_lines)
@@ -193,13 +265,15 @@ def _run(connection: Connection, report: ImportReport, path: Path, profile: Prof
     progress("done", 1.0)
 
 
-def accepted_frame_stats(connection: Connection, staging, quality: QualityCollector) -> None:
-    """Feed the accepted rows (after duplicates and orphans left) to the quality collector."""
-    from forceplan.store.bulk import read_frame
-
-    columns = [c.name for c in staging.columns if c.name != SOURCE_LINE]
-    frame = read_frame(connection, staging, columns=columns)
-    quality.add_accepted(frame)
+def _withdraw(connection: Connection, staging, lines: list[int],
+              quality: QualityCollector) -> None:
+    """Take rows about to leave the staging table back out of the accepted-row statistics."""
+    line = staging.c[SOURCE_LINE]
+    columns = [c for c in staging.columns if c.name != SOURCE_LINE]
+    for start in range(0, len(lines), 5000):
+        part = lines[start:start + 5000]
+        frame = read_frame(connection, staging, line.in_(part), columns=[c.name for c in columns])
+        quality.add_accepted(frame, sign=-1)
 
 
 def _quarantine(connection: Connection, batch_id: str, problems: pl.DataFrame, seq: int) -> int:
@@ -226,6 +300,7 @@ def _drop_duplicates(connection: Connection, report: ImportReport, table, stagin
         "line", pl.lit(key).alias("field"), pl.col("key").alias("value"),
         pl.format("repeats the {} of line {}", pl.lit(key), pl.col("first_line")).alias(
             "reason"), pl.lit(None, pl.String).alias("raw"))
+    _withdraw(connection, staging, duplicates["line"].to_list(), quality)
     delete_lines(connection, staging, duplicates["line"].to_list())
     bad_lines.update(duplicates["line"].to_list())
     quality.add_problems(problems)
@@ -233,7 +308,8 @@ def _drop_duplicates(connection: Connection, report: ImportReport, table, stagin
 
 
 def _drop_orphans(connection: Connection, report: ImportReport, staging, column: str, parent,
-                  profile: Profile, seq: int, bad_lines: set[int]) -> int:
+                  profile: Profile, seq: int, bad_lines: set[int],
+                  quality: QualityCollector) -> int:
     orphans = missing_parents(connection, staging, column, parent, profile.force_id)
     if orphans.height == 0:
         return seq
@@ -242,6 +318,7 @@ def _drop_orphans(connection: Connection, report: ImportReport, staging, column:
         pl.format("no {} {} in force {}: import people first", pl.lit(parent.name[:-1] if
                   parent.name != "people" else "person"), pl.col("value"),
                   pl.lit(profile.force_id)).alias("reason"), pl.lit(None, pl.String).alias("raw"))
+    _withdraw(connection, staging, orphans["line"].to_list(), quality)
     delete_lines(connection, staging, orphans["line"].to_list())
     bad_lines.update(orphans["line"].to_list())
     return _quarantine(connection, report.batch_id, problems, seq)

@@ -5,6 +5,7 @@ keeps the two in agreement."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
@@ -39,18 +40,38 @@ class Mapped:
 
 
 class _Problems:
+    """Checks gathered as expressions and evaluated together: one pass over a frame per batch
+    of checks, and rows are built only for checks that fail somewhere."""
+
     def __init__(self) -> None:
         self.parts: list[pl.DataFrame] = []
+        self.pending: list[tuple[pl.DataFrame, pl.Expr, str, pl.Expr, pl.Expr | str]] = []
 
     def add(self, frame: pl.DataFrame, mask: pl.Expr, field_name: str, value: pl.Expr,
             reason: pl.Expr | str) -> None:
-        bad = frame.filter(mask)
-        if bad.height:
-            reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
-            self.parts.append(bad.select(
-                pl.col(LINE).alias("line"), pl.lit(field_name).alias("field"),
-                value.cast(pl.String).alias("value"), reason_expr.cast(pl.String).alias("reason"),
-                pl.lit(None, pl.String).alias("raw")))
+        self.pending.append((frame, mask, field_name, value, reason))
+
+    def flush(self) -> None:
+        by_frame: dict[int, list[int]] = {}
+        for index, (frame, *_rest) in enumerate(self.pending):
+            by_frame.setdefault(id(frame), []).append(index)
+        for indexes in by_frame.values():
+            frame = self.pending[indexes[0]][0]
+            flags = frame.select([self.pending[i][1].fill_null(False).alias(f"c{i}")
+                                  for i in indexes])
+            hits = flags.select(pl.all().any()).row(0, named=True)
+            for i in indexes:
+                if not hits[f"c{i}"]:
+                    continue
+                _frame, _mask, field_name, value, reason = self.pending[i]
+                reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+                bad = frame.filter(flags[f"c{i}"])
+                self.parts.append(bad.select(
+                    pl.col(LINE).alias("line"), pl.lit(field_name).alias("field"),
+                    value.cast(pl.String).alias("value"),
+                    reason_expr.cast(pl.String).alias("reason"),
+                    pl.lit(None, pl.String).alias("raw")))
+        self.pending = []
 
 
 def check_columns(profile: Profile, header: list[str], source: str) -> None:
@@ -66,7 +87,8 @@ def check_columns(profile: Profile, header: list[str], source: str) -> None:
 
 def _nulls(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     nulls = [v.strip() for v in profile.null_values]
-    text = [c for c, t in frame.schema.items() if c != LINE and t == pl.String]
+    used = profile.columns_used()
+    text = [c for c, t in frame.schema.items() if c in used and t == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.strip_chars().is_in(nulls)).then(None)
         .otherwise(pl.col(c).str.strip_chars()).alias(c) for c in text)
@@ -124,35 +146,44 @@ def _instant(frame: pl.DataFrame, name: str, raw: pl.Expr, spec: FieldSpec, prof
                      f"{', '.join(spec.suffix_offsets)}")
         return value
     aware, naive = _parse_timestamp(raw, spec.format)
-    unparsed = raw.is_not_null()
-    for parsed in (aware, naive):
-        if parsed is not None:
-            unparsed = unparsed & parsed.is_null()
-    problems.add(frame, unparsed, name, raw,
+    tz = profile.timezone
+    parts = [raw.is_not_null().alias("given")]
+    if aware is not None:
+        parts.append(aware.alias("aware"))
+    if naive is not None:
+        naive = pl.when(aware.is_null()).then(naive) if aware is not None else naive
+        parts += [naive.alias("naive"),
+                  naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+                  .alias("earliest"),
+                  naive.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
+                  .alias("latest")]
+    done = frame.select(parts)  # parse once; everything below reuses these columns
+    unparsed = done["given"]
+    for column in ("aware", "naive"):
+        if column in done.columns:
+            unparsed = unparsed & done[column].is_null()
+    problems.add(frame, pl.lit(unparsed), name, raw,
                  f"not a timestamp in the form {spec.format or 'ISO 8601'}")
     if naive is None:  # the source gave offsets: no ambiguity
-        return aware
-    naive = pl.when(aware.is_null()).then(naive) if aware is not None else naive
-    tz = profile.timezone
-    earliest = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-    latest = naive.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
+        return pl.lit(done["aware"])
+    earliest, latest, naive_s = done["earliest"], done["latest"], done["naive"]
+    stats.dst_ambiguous += int((earliest != latest).sum() or 0)
+    gap = naive_s.is_not_null() & earliest.is_null()
+    stats.dst_nonexistent += int(gap.sum())
     local = earliest if profile.ambiguous_times == "earliest" else latest
-    counts = frame.select(
-        (earliest != latest).sum().alias("ambiguous"),
-        (naive.is_not_null() & earliest.is_null()).sum().alias("gap"),
-    ).row(0)
-    stats.dst_ambiguous += int(counts[0] or 0)
-    stats.dst_nonexistent += int(counts[1] or 0)
-    gap = naive.is_not_null() & local.is_null()
-    if profile.nonexistent_times == "shift_forward":
-        shifted = (naive + pl.duration(hours=1)).dt.replace_time_zone(
-            tz, ambiguous="earliest", non_existent="null")
-        local = pl.when(gap).then(shifted).otherwise(local)
-    else:
-        problems.add(frame, gap, name, raw, f"this local time does not exist in {tz} "
-                     "(clock change)")
+    if gap.any():
+        if profile.nonexistent_times == "shift_forward":
+            shifted = (naive_s + dt.timedelta(hours=1)).dt.replace_time_zone(
+                tz, ambiguous="earliest", non_existent="null")
+            local = pl.select(pl.when(pl.lit(gap)).then(pl.lit(shifted)).otherwise(
+                pl.lit(local))).to_series()
+        else:
+            problems.add(frame, pl.lit(gap), name, raw,
+                         f"this local time does not exist in {tz} (clock change)")
     local = local.dt.convert_time_zone("UTC")
-    return pl.coalesce(aware, local) if aware is not None else local
+    if "aware" in done.columns:
+        local = pl.select(pl.coalesce(pl.lit(done["aware"]), pl.lit(local))).to_series()
+    return pl.lit(local)
 
 
 ISO_AWARE = ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z",
@@ -322,6 +353,7 @@ def map_chunk(chunk: pl.DataFrame, profile: Profile, source: str, stats: MapStat
         value = _field_value(frame, ftype, spec, profile, source, stats, problems)
         exprs.append(value.alias(name))
     mapped = _derived(frame.select(exprs), profile)
+    problems.flush()
     # Unmapped or empty fields take the standard's default, as an omitted field does.
     defaults = [pl.col(n).fill_null(pl.lit(ft.default)) if n in mapped.columns
                 else pl.lit(ft.default).alias(n)
@@ -332,6 +364,7 @@ def map_chunk(chunk: pl.DataFrame, profile: Profile, source: str, stats: MapStat
     for rule in CROSS_FIELD_RULES.get(profile.record, []):
         if all(c in mapped.columns for c in rule.columns):
             problems.add(mapped, rule.broken, rule.field, pl.col(rule.field), rule.reason)
+    problems.flush()
     found = (pl.concat(problems.parts) if problems.parts else pl.DataFrame(schema=PROBLEM_SCHEMA))
     # A value that failed to parse is also empty: report the parse failure, not both.
     parse_failed = found.filter(pl.col("reason") != "required but empty").select("line", "field")

@@ -43,24 +43,27 @@ class QualityCollector:
             entry[0] += int(count)
             entry[1] += frame.height
 
-    def add_accepted(self, frame: pl.DataFrame) -> None:
-        self.accepted += frame.height
+    def add_accepted(self, frame: pl.DataFrame, sign: int = 1) -> None:
+        """Count accepted rows in (``sign=-1``: out again, when a later check drops them)."""
+        self.accepted += sign * frame.height
         for name, count in frame.null_count().row(0, named=True).items():
             if name != LINE:
-                self.field_nulls[name] += int(count)
+                self.field_nulls[name] += sign * int(count)
         if self.record == "incident" and frame.height:
             local = pl.col("received_at").dt.convert_time_zone(self.timezone).dt.date()
             days = frame.group_by(local.alias("d")).len()
             for day, count in days.iter_rows():
-                self.daily[day] += count
+                self.daily[day] += sign * count
+            if not {"cleared_at", "first_arrival_at"} <= set(frame.columns):
+                return
             minutes = frame.select(
                 ((pl.col("cleared_at") - pl.col("first_arrival_at")).dt.total_minutes()
                  > DAY_MINUTES).sum().alias("scene"),
                 ((pl.col("first_arrival_at") - pl.col("received_at")).dt.total_minutes()
                  > DAY_MINUTES).sum().alias("response"),
             ).row(0)
-            self.long_on_scene += int(minutes[0] or 0)
-            self.long_response += int(minutes[1] or 0)
+            self.long_on_scene += sign * int(minutes[0] or 0)
+            self.long_response += sign * int(minutes[1] or 0)
 
     def add_problems(self, problems: pl.DataFrame) -> None:
         for key, count in _pairs(problems):

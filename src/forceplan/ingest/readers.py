@@ -85,7 +85,7 @@ def regular_csv(path: Path, delimiter: str) -> tuple[bool, int]:
             fields.first().alias("width"),
             (fields != fields.first()).any().alias("ragged"),
             pl.len().alias("lines"),
-        ).collect()
+        ).collect(engine="streaming")
     except pl.exceptions.PolarsError:
         return False, _count_lines(path)
     odd, blank, _width, ragged, count = checks.row(0)

@@ -106,6 +106,43 @@ def _chunks(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
     yield from frame.iter_slices(n_rows=rows)
 
 
+class BulkWriter:
+    """Streams frames into one table: on PostgreSQL one ``COPY`` stays open across frames, so
+    the server stores frame N while the caller prepares frame N+1."""
+
+    def __init__(self, connection: Connection, table: Table) -> None:
+        self.connection, self.table, self.rows = connection, table, 0
+        self._copy = None
+        self._cursor = None
+
+    def __enter__(self) -> BulkWriter:
+        if self.connection.dialect.name == "postgresql":
+            columns = ", ".join(f'"{c.name}"' for c in self.table.columns)
+            sql = f'COPY "{self.table.name}" ({columns}) FROM STDIN (FORMAT csv, NULL \'\\N\')'
+            self._cursor = self.connection.connection.driver_connection.cursor()
+            self._copy_manager = self._cursor.copy(sql)
+            self._copy = self._copy_manager.__enter__()
+        return self
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        if self._copy is None:
+            insert_frame(self.connection, self.table, frame)
+        else:
+            wire = _wire_postgres(self.table, conform(self.table, frame))
+            for chunk in _chunks(wire, CHUNK_ROWS):
+                buffer = io.BytesIO()
+                chunk.write_csv(buffer, include_header=False, null_value="\\N")
+                self._copy.write(buffer.getvalue())
+        self.rows += frame.height
+
+    def __exit__(self, *exc: object) -> None:
+        if self._copy is not None:
+            self._copy_manager.__exit__(*exc)
+            self._cursor.close()
+
+
 def insert_frame(
     connection: Connection, table: Table, frame: pl.DataFrame, *, chunk_rows: int = CHUNK_ROWS
 ) -> int:
@@ -135,6 +172,19 @@ def insert_frame(
     else:  # pragma: no cover - make_engine refuses other databases
         raise StoreError(f"bulk load not supported on {dialect}")
     return frame.height
+
+
+def iter_frames(
+    connection: Connection, table: Table, *, columns: list[str] | None = None,
+    batch_rows: int = CHUNK_ROWS,
+) -> Iterator[pl.DataFrame]:
+    """All rows of ``table`` in frames of at most ``batch_rows`` (bounded memory)."""
+    chosen = [table.c[name] for name in columns] if columns else list(table.columns)
+    schema = {c.name: polars_dtype(c.type) for c in chosen}
+    result = connection.execute(select(*chosen).execution_options(yield_per=batch_rows))
+    for rows in result.partitions(batch_rows):
+        data = {name: [row[i] for row in rows] for i, name in enumerate(schema)}
+        yield pl.DataFrame(data, schema=schema)
 
 
 def read_frame(
