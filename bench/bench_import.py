@@ -90,10 +90,9 @@ def child_pandas(csv: str, url: str) -> dict:
 
 
 def run_child(kind: str, csv: Path, url: str) -> dict:
-    code = (f"import sys, json, resource; sys.path.insert(0, {str(HERE)!r}); "
-            f"import bench_import as b; r = b.child_{kind}({str(csv)!r}, {url!r}); "
-            "r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
-            "print(json.dumps(r))")
+    code = (f"import sys, json; sys.path.insert(0, {str(HERE)!r}); "
+            f"import bench_import as b, common; r = b.child_{kind}({str(csv)!r}, {url!r}); "
+            "r['peak_rss_mb'] = common.peak_rss_mb(); print(json.dumps(r))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=False, env={**os.environ, "PYTHONPATH": str(HERE)})
     if out.returncode:

@@ -25,6 +25,13 @@ def machine() -> str:
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM: unlike ru_maxrss, not inherited across fork+exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

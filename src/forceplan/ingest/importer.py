@@ -20,7 +20,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from forceplan.errors import ConfigurationError
-from forceplan.ingest.mapping import MapStats, check_columns, map_chunk
+from forceplan.ingest.mapping import MapStats, attach_raw, check_columns, map_chunk
+from forceplan.ingest.people import people_rows
 from forceplan.ingest.profile import RECORD_KINDS, Profile
 from forceplan.ingest.quality import QualityCollector
 from forceplan.ingest.readers import LINE, PROBLEM_SCHEMA, ReaderRestart, ReadStats, read_chunks
@@ -42,7 +43,7 @@ from forceplan.store.records import save_records
 
 Progress = Callable[[str, float], None]
 TARGETS = {"incident": t.incidents, "roster_assignment": t.roster_assignments,
-           "absence": t.absences}
+           "absence": t.absences, "person": t.people}
 #: Columns that must name an existing person, by record.
 PARENTS = {"roster_assignment": ("person_id", t.people), "absence": ("person_id", t.people)}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -179,9 +180,25 @@ def _run(connection: Connection, report: ImportReport, path: Path, profile: Prof
         seq = 0
         for problems in spool.frames():  # the table stream is closed: now the quarantine
             seq = _quarantine(connection, report.batch_id, problems, seq)
+        skills = (pl.concat(spool.skills), spool.people) if spool.skills else None
     _finish(connection, report, profile, table, staging, direct, seq, read_stats, map_stats,
             quality, bad_lines, progress)
+    if skills is not None:
+        _replace_skills(connection, profile.force_id, *skills, bad_lines)
 
+
+def _replace_skills(connection: Connection, force_id: str, skills: pl.DataFrame,
+                    people: list[str], _bad_lines: set[int]) -> None:
+    """Each imported person's skills replace those held (a person's skills are a set)."""
+    kept = select(t.people.c.id).where(t.people.c.force_id == force_id,
+                                       t.people.c.id.in_(people))
+    ids = sorted(set(connection.execute(kept).scalars()))
+    skills = skills.filter(pl.col("person_id").is_in(ids))
+    for start in range(0, len(ids), 500):
+        connection.execute(t.person_skills.delete().where(
+            t.person_skills.c.force_id == force_id,
+            t.person_skills.c.person_id.in_(ids[start:start + 500])))
+    insert_frame(connection, t.person_skills, skills)
 
 class _Spool:
     """Quarantined rows held aside while the table stream is open (on disk past a limit)."""
@@ -190,6 +207,8 @@ class _Spool:
         self.folder, self.limit = folder, limit
         self.held: list[pl.DataFrame] = []
         self.files: list[Path] = []
+        self.skills: list[pl.DataFrame] = []  # people imports only (small)
+        self.people: list[str] = []
 
     def add(self, frame: pl.DataFrame) -> None:
         if frame.height:
@@ -217,6 +236,12 @@ def _read_file(report: ImportReport, path: Path, profile: Profile, chunk_rows: i
         quality.add_source(chunk.frame)
         mapped = map_chunk(chunk.frame, profile, str(path), map_stats)
         problems = pl.concat([chunk.problems, mapped.problems])
+        if report.record == "person":
+            people, skills, person_problems = people_rows(mapped.frame, profile)
+            mapped.frame = people
+            problems = pl.concat([problems, attach_raw(person_problems, chunk.frame)])
+            spool.skills.append(skills)
+            spool.people.extend(people["id"].to_list())
         spool.add(problems)
         bad_lines.update(problems["line"].to_list())
         quality.add_problems(problems)

@@ -265,6 +265,10 @@ def _field_value(frame: pl.DataFrame, ftype: FieldType, spec: FieldSpec, profile
         return pl.lit(None)  # filled after the other fields (see _derived)
     else:
         raw = pl.col(spec.column)
+    if spec.if_empty is not None:
+        raw = raw.fill_null(pl.lit(str(spec.if_empty)))
+    if ftype.kind == "list":  # e.g. a person's skills: text, read by the record's own reader
+        return raw
     if spec.map or spec.patterns or spec.default is not None:
         value, matched = _coded(raw, spec)
         coded = frame.select(value.alias("v"), matched.alias("m"), raw.alias("r"))
@@ -305,7 +309,7 @@ def _derived(frame: pl.DataFrame, profile: Profile) -> pl.DataFrame:
 
 def _checks(frame: pl.DataFrame, types_: dict[str, FieldType], problems: _Problems) -> None:
     for name, ftype in types_.items():
-        if name not in frame.columns:
+        if name not in frame.columns or ftype.kind == "list":
             continue
         column = pl.col(name)
         if ftype.required:
@@ -374,9 +378,15 @@ def map_chunk(chunk: pl.DataFrame, profile: Profile, source: str, stats: MapStat
     ).drop("_p")
     bad_lines = found["line"].unique()
     good = mapped.filter(~pl.col(LINE).is_in(bad_lines.implode()))
-    if found.height:
-        raw = chunk.filter(pl.col(LINE).is_in(bad_lines.implode())).select(
-            pl.col(LINE).alias("line"),
-            pl.struct([c for c in chunk.columns if c != LINE]).struct.json_encode().alias("raw"))
-        found = found.drop("raw").join(raw, on="line", how="left").select(PROBLEM_SCHEMA.keys())
-    return Mapped(good, found)
+    return Mapped(good, attach_raw(found, chunk))
+
+
+def attach_raw(problems: pl.DataFrame, chunk: pl.DataFrame) -> pl.DataFrame:
+    """Each problem row carries its source record as JSON, so nothing good is lost."""
+    if problems.height == 0:
+        return problems
+    lines = problems["line"].unique().implode()
+    raw = chunk.filter(pl.col(LINE).is_in(lines)).select(
+        pl.col(LINE).alias("line"),
+        pl.struct([c for c in chunk.columns if c != LINE]).struct.json_encode().alias("raw"))
+    return problems.drop("raw").join(raw, on="line", how="left").select(PROBLEM_SCHEMA.keys())

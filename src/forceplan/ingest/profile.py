@@ -36,6 +36,7 @@ class FieldSpec(BaseModel):
     patterns: list[tuple[str, Any]] | None = Field(
         None, description="Regular expressions tried in order after the code table.")
     default: Any = Field(None, description="Value when the code is not in the table.")
+    if_empty: Any = Field(None, description="Value when the source value is empty.")
     derive: Literal["attended", "add_minutes", "row_key", "first_of"] | None = None
     base: str | None = Field(None, description="For add_minutes: the timestamp field to add to.")
     columns: list[str] | None = Field(None, description="For row_key / first_of.")

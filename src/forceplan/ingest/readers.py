@@ -68,28 +68,49 @@ def sniff_delimiter(sample: str) -> str:
         return ","
 
 
-def regular_csv(path: Path, delimiter: str) -> tuple[bool, int]:
+def regular_csv(path: Path, delimiter: str, block_bytes: int = 1 << 22) -> tuple[bool, int]:
     """(every line is one whole record with the header's field count, physical lines).
 
     Quoted sections are removed before counting delimiters; a line with an odd number of
     quotes holds part of a multi-line record. Only a regular file takes the fast reader, so its
-    line numbers are exact and short (truncated) records are never padded silently.
+    line numbers are exact and short (truncated) records are never padded silently. Reads the
+    file in blocks, so memory stays bounded whatever its size.
     """
-    try:
-        lines = pl.scan_lines(path).select(pl.col("line").alias("l")).with_row_index("i")
-        fields = pl.col("l").str.replace_all('"[^"]*"', "").str.count_matches(
-            delimiter, literal=True) + 1
-        checks = lines.select(
-            (pl.col("l").str.count_matches('"', literal=True) % 2 == 1).any().alias("odd"),
-            (pl.col("l").str.strip_chars() == "").any().alias("blank"),
-            fields.first().alias("width"),
-            (fields != fields.first()).any().alias("ragged"),
-            pl.len().alias("lines"),
-        ).collect(engine="streaming")
-    except pl.exceptions.PolarsError:
-        return False, _count_lines(path)
-    odd, blank, _width, ragged, count = checks.row(0)
-    return not (odd or blank or ragged), int(count)
+    width: int | None = None
+    regular, lines, tail = True, 0, b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(block_bytes)
+            data = tail + block
+            if not block:
+                cut = len(data)
+            else:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    tail = data
+                    continue
+            piece, tail = data[:cut], data[cut:]
+            if piece:
+                try:
+                    text = piece.decode("utf-8")
+                except UnicodeDecodeError:
+                    regular = False
+                    lines += piece.count(b"\n") + (not piece.endswith(b"\n"))
+                    if not block:
+                        break
+                    continue
+                rows = pl.Series(text.removesuffix("\n").split("\n")).str.strip_suffix("\r")
+                lines += rows.len()
+                if regular:
+                    fields = rows.str.replace_all('"[^"]*"', "").str.count_matches(
+                        delimiter, literal=True) + 1
+                    width = width if width is not None else fields[0]
+                    regular = not (
+                        (rows.str.count_matches('"', literal=True) % 2 == 1).any()
+                        or (rows.str.strip_chars() == "").any() or (fields != width).any())
+            if not block:
+                break
+    return regular, lines
 
 
 def _count_lines(path: Path) -> int:
