@@ -229,3 +229,14 @@ def test_roster_lines_for_unknown_people_are_quarantined(database, tmp_path):
     with database.read() as connection:
         reason = connection.execute(select(t.quarantine.c.reason)).scalar_one()
     assert "no person P9" in reason and "import people first" in reason
+
+
+def test_a_profile_that_does_not_fit_the_file_names_the_columns(database, tmp_path):
+    from forceplan.errors import ConfigurationError
+
+    path = write_csv(tmp_path / "semi.csv", [row("A1")], delimiter=";")
+    with pytest.raises(ConfigurationError) as caught:
+        import_file(database, "incidents", path, simple_profile(delimiter=","))
+    assert "ref" in caught.value.message and "when" in caught.value.message
+    assert "the file's columns are" in caught.value.hint
+    assert count(database, t.import_batches) == 0
