@@ -11,19 +11,16 @@ FORCEPLAN_BENCH_POSTGRES_URL; `eval "$(scripts/start-postgres.sh)"` starts one).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, registry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, peak_rss_mb, write_result
+from common import machine, peak_rss_mb, postgres_schema, write_result
 from forceplan.services.demo import load_demo_force
 from forceplan.standard import Force
 from forceplan.store import Database
@@ -72,27 +69,6 @@ def compare(database: Database, incidents: pl.DataFrame, baseline_rows: int) -> 
             "baseline_rows": sample.height}
 
 
-def postgres_database() -> tuple[Database, callable] | None:
-    url = os.environ.get("FORCEPLAN_BENCH_POSTGRES_URL") or os.environ.get(
-        "FORCEPLAN_TEST_POSTGRES_URL")
-    if not url:
-        return None
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    database = Database(f"{url}{sep}options=-csearch_path%3D{schema}")
-
-    def cleanup() -> None:
-        database.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return database, cleanup
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=600)
@@ -121,14 +97,12 @@ def main() -> None:
         "generate_and_load_s": round(generated + loaded, 2), "target_s": 30,
         "sqlite": sqlite,
     }
-    pg = postgres_database()
-    if pg is not None:
-        database, cleanup = pg
-        try:
+    with postgres_schema() as pg_url:
+        if pg_url:
+            database = Database(pg_url)
             database.upgrade()
             result["postgresql"] = compare(database, incidents, args.baseline_rows)
-        finally:
-            cleanup()
+            database.dispose()
     result["peak_rss_mb"] = round(peak_rss_mb())
     path = write_result("demo_load", result)
 

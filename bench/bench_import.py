@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ import polars as pl
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import machine, write_result  # noqa: E402
+from common import machine, postgres_schema, write_result  # noqa: E402
 
 TYPES = ["VIOL ASSAULT", "DOM ABUSE", "MH CRISIS", "ASB YOUTHS", "THEFT SHOP", "RTC DAMAGE",
          "CONCERN WELFARE", "ALARM"]
@@ -100,25 +99,16 @@ def run_child(kind: str, csv: Path, url: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def postgres_schema_url() -> tuple[str, callable] | None:
-    base = os.environ.get("FORCEPLAN_BENCH_POSTGRES_URL") or os.environ.get(
-        "FORCEPLAN_TEST_POSTGRES_URL")
-    if not base:
-        return None
-    from sqlalchemy import create_engine, text
-
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-
-    def cleanup() -> None:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return f"{base}{sep}options=-csearch_path%3D{schema}", cleanup
+def compare(csv: Path, url: str, pandas_url: str, skip_pandas: bool) -> dict:
+    ours = run_child("forceplan", csv, url)
+    ours["rows_per_s"] = round(ours["accepted"] / ours["seconds"])
+    entry = {"forceplan": ours}
+    if not skip_pandas:
+        theirs = run_child("pandas", csv, pandas_url)
+        theirs["rows_per_s"] = round(theirs["accepted"] / theirs["seconds"])
+        entry["pandas"] = theirs
+        entry["ratio"] = round(ours["rows_per_s"] / theirs["rows_per_s"], 2)
+    return entry
 
 
 def main() -> None:
@@ -134,22 +124,12 @@ def main() -> None:
         results["csv_mb"] = round(csv.stat().st_size / 2**20)
         print(f"wrote {args.rows:,} rows ({results['csv_mb']} MB) in "
               f"{time.perf_counter() - began:.1f} s")
-        targets = {"sqlite": (f"sqlite:///{folder}/fp.db", f"sqlite:///{folder}/pd.db", None)}
-        pg = postgres_schema_url()
-        if pg:
-            targets["postgresql"] = (pg[0], pg[0], pg[1])
-        for name, (url, pandas_url, cleanup) in targets.items():
-            ours = run_child("forceplan", csv, url)
-            ours["rows_per_s"] = round(ours["accepted"] / ours["seconds"])
-            entry = {"forceplan": ours}
-            if not args.skip_pandas:
-                theirs = run_child("pandas", csv, pandas_url)
-                theirs["rows_per_s"] = round(theirs["accepted"] / theirs["seconds"])
-                entry["pandas"] = theirs
-                entry["ratio"] = round(ours["rows_per_s"] / theirs["rows_per_s"], 2)
-            results[name] = entry
-            if cleanup:
-                cleanup()
+        with postgres_schema() as pg_url:
+            targets = {"sqlite": (f"sqlite:///{folder}/fp.db", f"sqlite:///{folder}/pd.db")}
+            if pg_url:
+                targets["postgresql"] = (pg_url, pg_url)
+            for name, (url, pandas_url) in targets.items():
+                results[name] = compare(csv, url, pandas_url, args.skip_pandas)
     path = write_result(f"import_{args.rows}", results)
     print(f"machine: {machine()}")
     print(f"{'database':<12}{'method':<11}{'rows/s':>10}{'seconds':>9}{'peak RSS MB':>13}")

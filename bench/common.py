@@ -7,6 +7,9 @@ import json
 import os
 import platform
 import resource
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("results")
@@ -42,3 +45,30 @@ def write_result(name: str, data: dict) -> Path:
                **data}
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     return path
+
+
+def postgres_base_url() -> str | None:
+    return os.environ.get("FORCEPLAN_BENCH_POSTGRES_URL") or os.environ.get(
+        "FORCEPLAN_TEST_POSTGRES_URL")
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str | None]:
+    """A URL of a fresh PostgreSQL schema (dropped afterwards), or None when none is set."""
+    base = postgres_base_url()
+    if not base:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -11,11 +11,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from forceplan.errors import ConfigurationError
+from forceplan.standard.base import check_timezone
 
 PROFILES = Path(__file__).with_name("profiles")
 RECORD_KINDS = {"incidents": "incident", "people": "person", "rosters": "roster_assignment",
@@ -90,14 +90,7 @@ class Profile(BaseModel):
     fields: dict[str, FieldSpec]
     caveats: list[str] = Field(default_factory=list, description="Shown in the quality report.")
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+    _zone = field_validator("timezone")(check_timezone)
 
     def columns_used(self) -> set[str]:
         used = {rule.column for rule in self.exclude}

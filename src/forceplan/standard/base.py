@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -29,3 +30,12 @@ class Record(BaseModel):
         use_enum_values=False,
         validate_default=True,
     )
+
+
+def check_timezone(value: str) -> str:
+    """An IANA time zone name, or a ValueError a person can act on."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name") from exc
+    return value

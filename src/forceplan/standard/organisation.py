@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from forceplan.standard.base import Code, Identifier, Label, Record
+from forceplan.standard.base import Code, Identifier, Label, Record, check_timezone
 from forceplan.standard.enums import PersonKind, Rank, RestrictionKind, Role, UnitKind
 
 #: Hours in a full-time week for officers (Police Regulations 2003, Annex E: 8-hour day, 5 days).
@@ -32,14 +31,7 @@ class Force(Record):
         None, ge=0, description="Residents served (people).", examples=[2_350_000]
     )
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name") from exc
-        return value
+    _known_timezone = field_validator("timezone")(check_timezone)
 
 
 class Unit(Record):
