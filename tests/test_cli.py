@@ -134,3 +134,23 @@ def test_import_infer_and_quality_from_the_command_line(tmp_path):
     assert "<svg" in page and "http" not in page.replace("http://www.w3.org", "")
     bad = run("import", "incidents", str(path), "--profile", "nope", cwd=tmp_path)
     assert bad.returncode == 1 and "shipped profiles" in bad.stderr
+
+
+def test_machine_readable_output_is_not_wrapped(tmp_path):
+    import json as json_module
+
+    from tests.ingest.helpers import row, write_csv
+
+    path = write_csv(tmp_path / "cad.csv", [row(f"A{i}") for i in range(3)])
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'name = "a_rather_long_profile_name_to_make_lines_long"\nrecord = "incident"\n'
+        'force_id = "TST"\n[fields]\nid = { column = "ref" }\nforce_id = { value = "TST" }\n'
+        'received_at = { column = "when", format = "%Y-%m-%d %H:%M:%S" }\n'
+        'grade = { value = 2 }\ncategory = { value = "other" }\nchannel = { value = "other" }\n')
+    assert run("import", "incidents", str(path), "--profile", str(profile),
+               cwd=tmp_path).returncode == 0
+    result = run("quality", "--format", "json", cwd=tmp_path, env={"COLUMNS": "40"})
+    assert result.returncode == 0
+    datasets = json_module.loads(result.stdout)
+    assert datasets[0]["report"]["accepted"] == 3

@@ -161,7 +161,7 @@ def import_command(
     from forceplan.services.imports import import_data, infer_profile
 
     if infer is not None:
-        console.print(infer_profile(infer), markup=False, highlight=False, end="")
+        typer.echo(infer_profile(infer), nl=False)  # raw text: it is piped into files
         return
     if kind is None or file is None:
         raise typer.BadParameter("give KIND and FILE (or --infer FILE)", param_hint="KIND FILE")
@@ -237,7 +237,7 @@ def quality(
         output.write_text(text, encoding="utf-8")
         console.print(f"Wrote {output}")
     else:
-        console.print(text, markup=False, highlight=False)
+        typer.echo(text)  # raw: Rich would wrap long lines and break JSON
 
 
 def _print_quality(dataset) -> None:
@@ -320,7 +320,7 @@ def standard_docs(
     from forceplan.standard.reference import render_reference
 
     if output is None:
-        console.print(render_reference(), markup=False, highlight=False)
+        typer.echo(render_reference())
     else:
         refresh_reference(output)
         console.print(f"Refreshed the standard's reference in {output}")

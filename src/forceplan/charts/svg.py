@@ -6,6 +6,7 @@ import datetime as dt
 from html import escape
 
 WIDTH, HEIGHT, PAD = 760, 220, 40
+LEFT = 64  # room for the value labels
 
 
 def line_chart(points: list[tuple[str, float]], *, title: str,
@@ -17,7 +18,7 @@ def line_chart(points: list[tuple[str, float]], *, title: str,
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
     top = max(v for _, v in points) or 1
-    x = lambda day: PAD + (WIDTH - 2 * PAD) * (day - first).days / span  # noqa: E731
+    x = lambda day: LEFT + (WIDTH - LEFT - PAD) * (day - first).days / span  # noqa: E731
     y = lambda v: HEIGHT - PAD - (HEIGHT - 2 * PAD) * v / top  # noqa: E731
     parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
              f'class="chart"><title>{escape(title)}</title>']
@@ -29,18 +30,21 @@ def line_chart(points: list[tuple[str, float]], *, title: str,
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(v):.1f}"
                     for i, (d, (_, v)) in enumerate(zip(days, points, strict=True)))
     parts.append(f'<path d="{path}" fill="none" stroke="#1f5f99" stroke-width="1.5"/>')
+    if len(points) == 1:
+        parts.append(f'<circle cx="{x(days[0]):.1f}" cy="{y(points[0][1]):.1f}" r="4" '
+                     'fill="#1f5f99"/>')
     for day, label in marks:
         xm = x(dt.date.fromisoformat(day))
         parts.append(f'<line x1="{xm:.1f}" x2="{xm:.1f}" y1="{PAD}" y2="{HEIGHT - PAD}" '
                      f'stroke="#c0392b" stroke-dasharray="4 3"/><text x="{xm + 4:.1f}" '
                      f'y="{PAD + 12}" font-size="11" fill="#c0392b">{escape(label)}</text>')
-    parts.append(f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{HEIGHT - PAD}" y2="{HEIGHT - PAD}" '
-                 'stroke="#888"/>')
-    parts.append(f'<text x="{PAD}" y="{HEIGHT - 12}" font-size="11">{first.isoformat()}</text>')
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - PAD}" y1="{HEIGHT - PAD}" '
+                 f'y2="{HEIGHT - PAD}" stroke="#888"/>')
+    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 12}" font-size="11">{first.isoformat()}</text>')
     parts.append(f'<text x="{WIDTH - PAD}" y="{HEIGHT - 12}" font-size="11" '
                  f'text-anchor="end">{last.isoformat()}</text>')
-    parts.append(f'<text x="{PAD - 6}" y="{PAD + 4}" font-size="11" text-anchor="end">'
-                 f'{top:,.0f}</text><text x="{PAD - 6}" y="{HEIGHT - PAD}" font-size="11" '
+    parts.append(f'<text x="{LEFT - 6}" y="{PAD + 4}" font-size="11" text-anchor="end">'
+                 f'{top:,.0f}</text><text x="{LEFT - 6}" y="{HEIGHT - PAD}" font-size="11" '
                  'text-anchor="end">0</text></svg>')
     return "".join(parts)
 

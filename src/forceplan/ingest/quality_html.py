@@ -43,9 +43,10 @@ def dataset_section(title: str, report: dict) -> str:
     if excluded:
         parts.append("<h3>Excluded by the profile's rules</h3>" + _table(
             ["reason", "rows"], [[k, v] for k, v in excluded.items()]))
-    parts.append("<h3>Daily volume</h3>" + line_chart(
-        [(d, c) for d, c in timeliness.get("daily", [])], title="records per day",
-        gaps=gaps, marks=marks))
+    if report.get("record") == "incident":
+        parts.append("<h3>Daily volume</h3>" + line_chart(
+            [(d, c) for d, c in timeliness.get("daily", [])], title="records per day",
+            gaps=gaps, marks=marks))
     parts.append("<h3>Completeness by field</h3>" + bar_chart(
         [(name, f["completeness"]) for name, f in fields.items()], title="completeness"))
     parts.append("<h3>Validity by field</h3>" + _table(
@@ -58,13 +59,14 @@ def dataset_section(title: str, report: dict) -> str:
             [[p["field"], p["reason"], p["rows"]] for p in report["problems"][:50]]))
     outliers = report.get("outliers", {})
     clocks = report.get("clock_changes", {})
-    parts.append("<h3>Outliers and clock changes</h3>" + _table(
-        ["measure", "rows"],
-        [[k.replace("_", " "), v] for k, v in outliers.items()]
-        + [[f"local times that happen twice (resolved: {clocks.get('ambiguous_rule')})",
-            clocks.get("ambiguous", 0)],
-           [f"local times that do not exist (resolved: {clocks.get('nonexistent_rule')})",
-            clocks.get("nonexistent", 0)]]))
+    if report.get("record") == "incident":
+        parts.append("<h3>Outliers and clock changes</h3>" + _table(
+            ["measure", "rows"],
+            [[k.replace("_", " "), v] for k, v in outliers.items()]
+            + [[f"local times that happen twice (resolved: {clocks.get('ambiguous_rule')})",
+                clocks.get("ambiguous", 0)],
+               [f"local times that do not exist (resolved: {clocks.get('nonexistent_rule')})",
+                clocks.get("nonexistent", 0)]]))
     if report.get("caveats"):
         parts.append("<h3>Caveats from the profile</h3><ul>" + "".join(
             f"<li>{escape(c)}</li>" for c in report["caveats"]) + "</ul>")
