@@ -12,9 +12,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-## make demo: install, generate the synthetic demo force into ./forceplan.db and summarise it
+## make demo: install, generate the synthetic demo force into ./forceplan.db, summarise it,
+## and show what the system does with it (indicators with charts, displaced-demand evidence)
 demo: $(STAMP)
 	$(BIN)/forceplan demo-data --officers 600 --years 1 --seed 42
+	$(BIN)/forceplan indicators --output demo-output/indicators --charts
+	$(BIN)/forceplan displaced --output demo-output/evidence
 
 ## make test: install and run the whole test suite (PostgreSQL too when
 ## FORCEPLAN_TEST_POSTGRES_URL is set; .ci/run starts one)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -258,6 +259,128 @@ def _print_quality(dataset) -> None:
                       f"{shift['weekly_after']:,} from {shift['week_starting']}")
     for gap in report["timeliness"]["gaps"]:
         console.print(f"  gap: no records {gap['from']} to {gap['to']} ({gap['days']} days)")
+
+
+@app.command()
+def indicators(
+    force: Annotated[str | None, typer.Option(help="Force code (default: the only one).")] = None,
+    unit: Annotated[str | None, typer.Option(help="A unit (BCU or team) of the force.")] = None,
+    group: Annotated[str | None, typer.Option(
+        help="A region: all its forces, aggregates only, small counts withheld.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f",
+                                               help="table, json or csv.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Folder for CSV files and charts.")] = None,
+    charts: Annotated[bool, typer.Option(help="Also draw charts (PNG and SVG).")] = False,
+    parquet: Annotated[Path | None, typer.Option(help="Read incidents from Parquet history "
+                                                 "(forceplan history export).")] = None,
+    threshold: Annotated[int, typer.Option(help="Withhold counts below this in shared "
+                                           "outputs.")] = 10,
+    tipping_point: Annotated[float, typer.Option(help="Busy share of on-duty officers that "
+                                                 "marks an hour past the tipping point.")] = 0.8,
+    cost: Annotated[float, typer.Option(help="Cost of an officer-hour (£).")] = 52.0,
+    database: DatabaseOption = None,
+) -> None:
+    """Indicators of demand and capacity (docs/indicators.md) for a force, unit or region."""
+    import json
+
+    from forceplan.services.evidence import report_json, write_charts, write_tables
+    from forceplan.services.indicators import compute_indicators
+
+    if output_format not in ("table", "json", "csv"):
+        raise typer.BadParameter("choose table, json or csv", param_hint="--format")
+    with _progress("computing indicators") as update:
+        update("computing indicators", 0.1)
+        report = compute_indicators(
+            _database(database), force=force, unit=unit, group=group,
+            start=_date(date_from, "--from"), end=_date(date_to, "--to"), parquet=parquet,
+            threshold=threshold, tipping_point=tipping_point, cost_per_officer_hour=cost)
+        update("done", 1.0)
+    if output_format == "json":
+        typer.echo(json.dumps(report_json(report), indent=2, default=str))
+    elif output_format == "csv" or output:
+        folder = output or Path("indicators")
+        paths = write_tables(report, folder)
+        console.print(f"Wrote {len(paths)} files to {folder}")
+    if output_format == "table":
+        _print_indicators(report)
+    if charts:
+        paths = write_charts(report, output or Path("indicators"))
+        console.print(f"Drew {len(paths)} chart files in {output or Path('indicators')}")
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD",
+                                 param_hint=option) from None
+
+
+def _print_indicators(report) -> None:
+    s = report.summary
+    console.print(f"\n[bold]{report.scope}[/], {report.period[0]} to {report.period[1]}"
+                  + (f" (shared: counts under {report.threshold} withheld)" if report.shared
+                     else ""))
+    console.print(f"Incidents {s['incidents'] if s['incidents'] is not None else 'withheld'}"
+                  f"; per 1,000 residents a year {s['per_1000_population_per_year']}; per "
+                  f"officer FTE {s['per_officer_fte']}; officer-hours {s['officer_hours']:,}; "
+                  f"hours of the week past the tipping point {s['hours_past_tipping_point']}")
+    for name in ("demand_by_grade", "demand_by_category", "attendance_by_grade",
+                 "abstraction_rates"):
+        console.print(_frame_table(name.replace("_", " ").capitalize(), report.tables[name],
+                                   total_row=False))
+    displaced = report.tables["displaced_demand"].group_by("attributed_agency").agg(
+        pl.col("incidents").sum(), pl.col("officer_hours").sum(), pl.col("cost").sum())
+    console.print(_frame_table("Displaced demand (whole period)", displaced, total_row=False))
+
+
+@app.command()
+def displaced(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the pack.")] = Path(
+        "evidence"),
+    force: Annotated[str | None, typer.Option(help="Force code.")] = None,
+    unit: Annotated[str | None, typer.Option(help="A unit of the force.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day.")] = None,
+    cost: Annotated[float, typer.Option(help="Cost of an officer-hour (£).")] = 52.0,
+    shared: Annotated[bool, typer.Option(help="Withhold small counts (for partners).")] = True,
+    database: DatabaseOption = None,
+) -> None:
+    """The displaced-demand evidence pack: CSV, charts and a summary for partner agencies."""
+    from forceplan.services.evidence import evidence_pack
+    from forceplan.services.indicators import compute_indicators, protect
+
+    report = compute_indicators(_database(database), force=force, unit=unit,
+                                start=_date(date_from, "--from"), end=_date(date_to, "--to"),
+                                cost_per_officer_hour=cost)
+    if shared:
+        report.shared = True
+        report = protect(report)
+    paths = evidence_pack(report, output)
+    console.print(f"Wrote the evidence pack ({len(paths)} files) to {output}:")
+    console.print((output / "summary.md").read_text(), markup=False, highlight=False)
+
+
+history_app = typer.Typer(help="Bulk history as Parquet.", no_args_is_help=True)
+app.add_typer(history_app, name="history")
+
+
+@history_app.command("export")
+def history_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet "
+                                         "files.")] = Path("history"),
+    database: DatabaseOption = None,
+) -> None:
+    """Write the store's incidents as Parquet partitioned by force and year."""
+    from forceplan.services.history import export_incidents
+
+    rows = export_incidents(_database(database), output)
+    console.print(f"Wrote {rows:,} incidents to {output}")
 
 
 @db_app.command("upgrade")

@@ -146,7 +146,7 @@ def generate_incidents(
         "advice given",
     )
     hot = rng.random(n) < 0.08
-    location = np.where(hot, rng.integers(0, 150, n), rng.integers(150, 150 + 80 * officers, n))
+    location = np.where(hot, rng.integers(0, 150, n), rng.integers(150, 150 + 600 * officers, n))
     public = np.isin(
         channel,
         [

@@ -1,0 +1,1 @@
+"""Comparable indicators of demand and capacity, and the cost of displaced demand."""

@@ -1,0 +1,62 @@
+"""Common preparation of incident frames for the indicators (see docs/indicators.md)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+HOURS_PER_WEEK = 168
+#: Cap on the time on task credited to one officer for one incident (outliers are flagged by
+#: the quality report; a day is the most an indicator will count).
+MAX_ON_TASK_HOURS = 24.0
+
+
+def with_local_time(incidents: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
+    """Adds local ``day``, ``month`` (YYYY-MM), ``hour`` and ``hour_of_week`` (Monday 00:00 = 0)."""
+    local = pl.col("received_at").dt.convert_time_zone(timezone)
+    return incidents.with_columns(
+        day=local.dt.date(),
+        month=local.dt.strftime("%Y-%m"),
+        hour=local.dt.hour().cast(pl.Int32),
+        hour_of_week=((local.dt.weekday().cast(pl.Int32) - 1) * 24
+                      + local.dt.hour().cast(pl.Int32)),
+    )
+
+
+def with_officer_hours(incidents: pl.LazyFrame,
+                       deployments: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Adds ``officer_hours`` and ``officer_hours_rule`` to each incident.
+
+    Rule (in order): the sum over its deployments of cleared − arrived (dispatched when the
+    arrival is missing); else (cleared − first arrival) × officers deployed; else the median time
+    on task of its category × officers deployed (``imputed``). Grade 4 and incidents with no
+    officer deployed count zero. Each officer's time is capped at 24 hours.
+    """
+    scene = ((pl.col("cleared_at") - pl.col("first_arrival_at")).dt.total_seconds() / 3600)
+    scene = pl.when(scene >= 0).then(scene.clip(0, MAX_ON_TASK_HOURS))
+    frame = incidents.with_columns(_scene_hours=scene)
+    median = frame.group_by("category").agg(
+        pl.col("_scene_hours").median().alias("_median_hours"))
+    frame = frame.join(median, on="category", how="left")
+    officers = pl.col("officers_deployed").cast(pl.Float64)
+    estimate = (pl.when(pl.col("_scene_hours").is_not_null())
+                .then(pl.col("_scene_hours") * officers)
+                .otherwise(pl.col("_median_hours").fill_null(0.0) * officers))
+    rule = (pl.when(officers == 0).then(pl.lit("none"))
+            .when(pl.col("_scene_hours").is_not_null()).then(pl.lit("incident"))
+            .otherwise(pl.lit("imputed")))
+    if deployments is not None:
+        start = pl.coalesce("arrived_at", "dispatched_at")
+        per = deployments.select(
+            pl.col("force_id"), pl.col("incident_id").alias("id"),
+            ((pl.col("cleared_at") - start).dt.total_seconds() / 3600)
+            .clip(0, MAX_ON_TASK_HOURS).alias("_hours"),
+        ).group_by("force_id", "id").agg(pl.col("_hours").sum().alias("_deployed_hours"))
+        frame = frame.join(per, on=["force_id", "id"], how="left")
+        estimate = pl.coalesce("_deployed_hours", estimate)
+        rule = pl.when(pl.col("_deployed_hours").is_not_null()).then(
+            pl.lit("deployments")).otherwise(rule)
+    return frame.with_columns(
+        officer_hours=pl.when(officers == 0).then(0.0).otherwise(estimate),
+        officer_hours_rule=rule,
+    ).drop(["_scene_hours", "_median_hours",
+            *(["_deployed_hours"] if deployments is not None else [])])
