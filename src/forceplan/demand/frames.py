@@ -11,15 +11,22 @@ MAX_ON_TASK_HOURS = 24.0
 
 
 def with_local_time(incidents: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
-    """Adds local ``day``, ``month`` (YYYY-MM), ``hour`` and ``hour_of_week`` (Monday 00:00 = 0)."""
-    local = pl.col("received_at").dt.convert_time_zone(timezone)
+    """Adds local ``day``, ``month`` (YYYY-MM), ``hour`` and ``hour_of_week`` (Monday 00:00 = 0).
+
+    The local wall-clock time is worked out once (time-zone rules are the costly part) and the
+    fields are read from it.
+    """
+    wall = pl.col("_wall")
+    hour = wall.dt.hour().cast(pl.Int32)
     return incidents.with_columns(
-        day=local.dt.date(),
-        month=local.dt.strftime("%Y-%m"),
-        hour=local.dt.hour().cast(pl.Int32),
-        hour_of_week=((local.dt.weekday().cast(pl.Int32) - 1) * 24
-                      + local.dt.hour().cast(pl.Int32)),
-    )
+        _wall=pl.col("received_at").dt.convert_time_zone(timezone).dt.replace_time_zone(None)
+    ).with_columns(
+        day=wall.dt.date(),
+        month=pl.concat_str([wall.dt.year().cast(pl.String), pl.lit("-"),
+                             wall.dt.month().cast(pl.String).str.zfill(2)]),
+        hour=hour,
+        hour_of_week=(wall.dt.weekday().cast(pl.Int32) - 1) * 24 + hour,
+    ).drop("_wall")
 
 
 def with_officer_hours(incidents: pl.LazyFrame,
@@ -33,10 +40,8 @@ def with_officer_hours(incidents: pl.LazyFrame,
     """
     scene = ((pl.col("cleared_at") - pl.col("first_arrival_at")).dt.total_seconds() / 3600)
     scene = pl.when(scene >= 0).then(scene.clip(0, MAX_ON_TASK_HOURS))
-    frame = incidents.with_columns(_scene_hours=scene)
-    median = frame.group_by("category").agg(
-        pl.col("_scene_hours").median().alias("_median_hours"))
-    frame = frame.join(median, on="category", how="left")
+    frame = incidents.with_columns(_scene_hours=scene).with_columns(
+        _median_hours=pl.col("_scene_hours").median().over("force_id", "category"))
     officers = pl.col("officers_deployed").cast(pl.Float64)
     estimate = (pl.when(pl.col("_scene_hours").is_not_null())
                 .then(pl.col("_scene_hours") * officers)

@@ -6,6 +6,8 @@ same code runs on the store and on Parquet history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from forceplan.demand.frames import HOURS_PER_WEEK
@@ -13,11 +15,12 @@ from forceplan.demand.frames import HOURS_PER_WEEK
 BREAKDOWNS = ("hour_of_week", "day", "month", "category", "grade", "channel")
 
 
-def demand_by(incidents: pl.LazyFrame, by: str) -> pl.DataFrame:
-    """D1-D6: incidents and officer-hours by one breakdown."""
-    return (incidents.group_by(by).agg(pl.len().alias("incidents"),
-                                       pl.col("officer_hours").sum().round(1))
-            .sort(by).collect())
+def demand_by(incidents: pl.LazyFrame, by: str, keys: Sequence[str] = ()) -> pl.DataFrame:
+    """D1-D6: incidents and officer-hours by one breakdown (within each of ``keys``, e.g.
+    ``("force_id",)`` for every force of a region in one pass)."""
+    return (incidents.group_by(*keys, by).agg(pl.len().alias("incidents"),
+                                              pl.col("officer_hours").sum().round(1))
+            .sort(*keys, by).collect())
 
 
 def demand_rates(incidents: pl.LazyFrame, population: int | None,
@@ -36,12 +39,12 @@ def demand_rates(incidents: pl.LazyFrame, population: int | None,
     }
 
 
-def attendance(incidents: pl.LazyFrame) -> pl.DataFrame:
+def attendance(incidents: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.DataFrame:
     """S1-S4: by grade, share attended within target, median and 90th percentile response
     minutes (attended incidents only), and unattended demand (grades 1-3 with no arrival)."""
     minutes = (pl.col("first_arrival_at") - pl.col("received_at")).dt.total_seconds() / 60
     within = minutes <= pl.col("attendance_target_minutes")
-    return (incidents.group_by("grade").agg(
+    return (incidents.group_by(*keys, "grade").agg(
         pl.len().alias("incidents"),
         pl.col("first_arrival_at").is_not_null().sum().alias("attended"),
         (pl.col("first_arrival_at").is_null() & (pl.col("grade") < 4)).sum().alias(
@@ -51,10 +54,11 @@ def attendance(incidents: pl.LazyFrame) -> pl.DataFrame:
         .round(4).alias("within_target_share"),
         minutes.median().round(1).alias("median_response_minutes"),
         minutes.quantile(0.9, interpolation="linear").round(1).alias("p90_response_minutes"),
-    ).sort("grade").collect())
+    ).sort(*keys, "grade").collect())
 
 
-def busy_by_hour_of_week(incidents: pl.LazyFrame, timezone: str, weeks: float) -> pl.DataFrame:
+def busy_by_hour_of_week(incidents: pl.LazyFrame, timezone: str, weeks: float,
+                         keys: Sequence[str] = ()) -> pl.DataFrame:
     """B1: average officers busy on incidents in each hour of the week.
 
     Each incident's officer-hours are spread evenly over the clock hours from first arrival
@@ -64,17 +68,22 @@ def busy_by_hour_of_week(incidents: pl.LazyFrame, timezone: str, weeks: float) -
     end = pl.coalesce("cleared_at", start + pl.duration(hours=1))
     hour0 = start.dt.truncate("1h")
     spans = incidents.filter(pl.col("officer_hours") > 0).select(
-        pl.col("officer_hours"), hour0.alias("h0"),
+        *keys, pl.col("officer_hours"), hour0.alias("h0"),
         ((end - hour0).dt.total_seconds() / 3600).ceil().clip(1, 24).cast(pl.Int64)
         .alias("n"))
-    exploded = spans.with_columns(k=pl.int_ranges(0, "n")).explode("k").with_columns(
-        local=(pl.col("h0") + pl.duration(hours="k")).dt.convert_time_zone(timezone),
-        share=pl.col("officer_hours") / pl.col("n"))
-    return (exploded.group_by(
-        ((pl.col("local").dt.weekday().cast(pl.Int32) - 1) * 24
-         + pl.col("local").dt.hour().cast(pl.Int32)).alias("hour_of_week"))
-        .agg((pl.col("share").sum() / max(weeks, 1e-9)).round(2).alias("officers_busy"))
-        .collect().pipe(_all_hours, "officers_busy"))
+    # Local hour of week of the first hour, once per incident; later hours step on from it
+    # (a tour across a clock change is off by an hour for that one night: accepted).
+    first = pl.col("h0").dt.convert_time_zone(timezone)
+    exploded = spans.with_columns(
+        how0=(first.dt.weekday().cast(pl.Int32) - 1) * 24 + first.dt.hour().cast(pl.Int32),
+        share=pl.col("officer_hours") / pl.col("n"),
+    ).with_columns(k=pl.int_ranges(0, "n")).explode("k")
+    result = (exploded.group_by(*keys, ((pl.col("how0") + pl.col("k")) % HOURS_PER_WEEK)
+                                .cast(pl.Int32).alias("hour_of_week"))
+              .agg((pl.col("share").sum() / max(weeks, 1e-9)).round(2).alias("officers_busy"))
+              .collect())
+    return result.pipe(_all_hours, "officers_busy") if not keys else result.sort(
+        *keys, "hour_of_week")
 
 
 def _all_hours(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -120,23 +129,44 @@ def abstraction_rates(rostered_hours: float, absences: pl.DataFrame) -> pl.DataF
     ).sort("hours_lost", descending=True)
 
 
-def displaced_demand(incidents: pl.LazyFrame, cost_per_officer_hour: float) -> pl.DataFrame:
+def displaced_demand(incidents: pl.LazyFrame, cost_per_officer_hour: float,
+                     keys: Sequence[str] = ()) -> pl.DataFrame:
     """X1: incidents, officer-hours and cost of demand attributed to partner agencies, by
     agency and month."""
     return (incidents.filter(pl.col("attributed_agency").is_not_null())
-            .group_by("attributed_agency", "month").agg(
+            .group_by(*keys, "attributed_agency", "month").agg(
                 pl.len().alias("incidents"),
                 pl.col("officer_hours").sum().round(1).alias("officer_hours"))
             .with_columns(cost=(pl.col("officer_hours") * cost_per_officer_hour).round(0))
-            .sort("attributed_agency", "month").collect())
+            .sort(*keys, "attributed_agency", "month").collect())
+
+
+def repeat_demand_table(incidents: pl.LazyFrame, key: str, threshold: int,
+                        keys: Sequence[str] = ()) -> pl.DataFrame:
+    """X2-X3 within each of ``keys``: callers or locations with at least ``threshold``
+    incidents, their incidents and officer-hours, and their share of incidents with a key."""
+    per = (incidents.filter(pl.col(key).is_not_null()).group_by(*keys, key)
+           .agg(pl.len().alias("n"), pl.col("officer_hours").sum().alias("h")))
+    repeat = pl.col("n") >= threshold
+    if not keys:
+        per = per.with_columns(_all=pl.lit(0))
+    table = per.group_by(*(keys or ["_all"])).agg(
+        repeat.sum().alias("keys"),
+        pl.col("n").filter(repeat).sum().alias("incidents"),
+        pl.col("h").filter(repeat).sum().round(1).alias("officer_hours"),
+        (pl.col("n").filter(repeat).sum() / pl.col("n").sum()).round(4)
+        .alias("share_of_keyed_incidents"),
+    ).collect()
+    return table.drop("_all") if not keys else table.sort(*keys)
 
 
 def repeat_demand(incidents: pl.LazyFrame, key: str, threshold: int) -> dict[str, float]:
-    """X2-X3: callers or locations with at least ``threshold`` incidents in the period, and the
-    demand they account for."""
-    per = (incidents.filter(pl.col(key).is_not_null()).group_by(key)
-           .agg(pl.len().alias("n"), pl.col("officer_hours").sum().alias("h")).collect())
-    repeat = per.filter(pl.col("n") >= threshold)
-    return {"keys": repeat.height, "incidents": int(repeat["n"].sum()),
-            "officer_hours": round(float(repeat["h"].sum()), 1),
-            "share_of_keyed_incidents": round(repeat["n"].sum() / max(per["n"].sum(), 1), 4)}
+    """X2-X3 for the whole scope, as figures."""
+    table = repeat_demand_table(incidents, key, threshold)
+    if table.height == 0:
+        return {"keys": 0, "incidents": 0, "officer_hours": 0.0,
+                "share_of_keyed_incidents": 0.0}
+    row = table.row(0, named=True)
+    return {"keys": int(row["keys"]), "incidents": int(row["incidents"]),
+            "officer_hours": float(row["officer_hours"] or 0.0),
+            "share_of_keyed_incidents": float(row["share_of_keyed_incidents"] or 0.0)}
