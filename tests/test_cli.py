@@ -154,3 +154,25 @@ def test_machine_readable_output_is_not_wrapped(tmp_path):
     assert result.returncode == 0
     datasets = json_module.loads(result.stdout)
     assert datasets[0]["report"]["accepted"] == 3
+
+
+def test_indicators_and_displaced_from_the_command_line(tmp_path):
+    assert run("demo-data", "--officers", "40", "--seed", "3", "--no-summary",
+               cwd=tmp_path).returncode == 0
+    table = run("indicators", "--unit", "N", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert "Attendance by grade" in table.stdout and "North BCU" in table.stdout
+    out = run("indicators", "--format", "csv", "--output", "ind", "--charts", cwd=tmp_path)
+    assert out.returncode == 0
+    assert (tmp_path / "ind" / "demand_by_hour_of_week.csv").exists()
+    assert (tmp_path / "ind" / "demand_vs_capacity.png").exists()
+    bad = run("indicators", "--unit", "NOPE", cwd=tmp_path)
+    assert bad.returncode == 1 and "units:" in bad.stderr
+    pack = run("displaced", "--output", "pack", cwd=tmp_path)
+    assert pack.returncode == 0 and (tmp_path / "pack" / "summary.md").exists()
+    regions = tmp_path / "regions.toml"
+    regions.write_text('[regions]\n"Demo" = ["DEMO"]\n')
+    shared = run("indicators", "--group", "Demo", "--regions", str(regions), "--format", "json",
+                 cwd=tmp_path)
+    assert shared.returncode == 0
+    assert '"shared": true' in shared.stdout

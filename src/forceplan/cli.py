@@ -267,6 +267,8 @@ def indicators(
     unit: Annotated[str | None, typer.Option(help="A unit (BCU or team) of the force.")] = None,
     group: Annotated[str | None, typer.Option(
         help="A region: all its forces, aggregates only, small counts withheld.")] = None,
+    regions: Annotated[Path | None, typer.Option(
+        help="TOML file naming each region's forces (default: Force.region).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f",
@@ -287,7 +289,7 @@ def indicators(
     import json
 
     from forceplan.services.evidence import report_json, write_charts, write_tables
-    from forceplan.services.indicators import compute_indicators
+    from forceplan.services.indicators import compute_indicators, load_regions
 
     if output_format not in ("table", "json", "csv"):
         raise typer.BadParameter("choose table, json or csv", param_hint="--format")
@@ -296,7 +298,8 @@ def indicators(
         report = compute_indicators(
             _database(database), force=force, unit=unit, group=group,
             start=_date(date_from, "--from"), end=_date(date_to, "--to"), parquet=parquet,
-            threshold=threshold, tipping_point=tipping_point, cost_per_officer_hour=cost)
+            threshold=threshold, tipping_point=tipping_point, cost_per_officer_hour=cost,
+            regions=load_regions(regions) if regions else None)
         update("done", 1.0)
     if output_format == "json":
         typer.echo(json.dumps(report_json(report), indent=2, default=str))

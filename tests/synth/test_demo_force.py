@@ -193,3 +193,11 @@ def test_generator_refuses_silly_sizes():
         generate_demo_force(officers=3)
     with pytest.raises(ConfigurationError, match="years"):
         generate_demo_force(years=0)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_small_forces_generate_for_any_seed(seed):
+    demo = generate_demo_force(officers=25, years=1, seed=seed)
+    assert demo.frames["incidents"].height > 0
+    cases = demo.frames["cases"]
+    assert cases["investigator_id"].null_count() < cases.height

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from forceplan.demand import indicators as ind
 from forceplan.demand.disclosure import DEFAULT_THRESHOLD, suppress, suppress_total
 from forceplan.demand.frames import with_local_time, with_officer_hours
-from forceplan.errors import NotFoundError
+from forceplan.errors import ConfigurationError, NotFoundError
 from forceplan.store import Database
 from forceplan.store import tables as t
 from forceplan.store.bulk import read_frame
@@ -44,19 +44,37 @@ class IndicatorReport:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
+def load_regions(path: Path) -> dict[str, list[str]]:
+    """A regions file: ``[regions]`` then ``"North East" = ["CLE", "DUR", "NOR"]``."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        regions = data["regions"]
+        return {str(k): [str(f) for f in v] for k, v in regions.items()}
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigurationError(
+            f"cannot read regions from {path}: {exc}",
+            hint='write a [regions] table: "North East" = ["CLE", "DUR", "NOR"]') from exc
+
+
 def resolve_scope(database: Database, force: str | None, unit: str | None,
-                  group: str | None) -> Scope:
+                  group: str | None, regions: dict[str, list[str]] | None = None) -> Scope:
+    """Who the indicators are for. A region is a named list of forces: from ``regions`` when
+    given, else every force whose ``Force.region`` is that name."""
     with database.read() as connection:
         forces = connection.execute(select(t.forces)).mappings().all()
         if not forces:
             raise NotFoundError("the store holds no force", hint="run forceplan demo-data or "
                                 "import data first")
         if group:
-            chosen = [f for f in forces if f["region"] == group]
+            members = (regions or {}).get(group)
+            chosen = [f for f in forces if (f["id"] in members if members is not None
+                                            else f["region"] == group)]
             if not chosen:
-                regions = sorted({f["region"] for f in forces if f["region"]})
-                raise NotFoundError(f"no forces in region {group!r}",
-                                    hint=f"regions held: {', '.join(regions) or 'none'}")
+                known = sorted(set(regions or {}) | {f["region"] for f in forces if f["region"]})
+                raise NotFoundError(f"no forces held for region {group!r}",
+                                    hint=f"regions: {', '.join(known) or 'none'}")
             population = sum(f["population"] or 0 for f in chosen) or None
             return Scope([f["id"] for f in chosen], chosen[0]["timezone"], f"region {group}",
                          population, shared=True)
@@ -169,11 +187,11 @@ def compute_indicators(
     group: str | None = None, start: dt.date | None = None, end: dt.date | None = None,
     parquet: Path | None = None, threshold: int = DEFAULT_THRESHOLD,
     tipping_point: float = 0.8, cost_per_officer_hour: float = DEFAULT_COST_PER_OFFICER_HOUR,
-    repeat_threshold: int = 3,
+    repeat_threshold: int = 3, regions: dict[str, list[str]] | None = None,
 ) -> IndicatorReport:
     """Every indicator of docs/indicators.md for one scope and period."""
     database.require_current()
-    scope = resolve_scope(database, force, unit, group)
+    scope = resolve_scope(database, force, unit, group, regions)
     low, high = _period(start, end, scope.timezone)
     incidents = with_officer_hours(with_local_time(
         load_incidents(database, scope, low, high, parquet), scope.timezone))

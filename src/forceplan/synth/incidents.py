@@ -313,9 +313,12 @@ def generate_cases(
     cats = chosen["category"].to_numpy()
     units = chosen["unit_id"].to_numpy()
     investigator = np.empty(chosen.height, dtype=object)
+    anyone = np.concatenate([pp, *cid.values()])
     for i, (cat, unit) in enumerate(zip(cats, units, strict=True)):
         pool = pp if cat in protection else cid[unit]
-        investigator[i] = pool[rng.integers(0, len(pool))]
+        if len(pool) == 0:  # a small force may have no CID in a BCU: any investigator
+            pool = anyone
+        investigator[i] = pool[rng.integers(0, len(pool))] if len(pool) else None
     weight = np.array([cal.CATEGORIES[cal.C(c)].case_complexity for c in cats])
     weight = np.round(weight * np.exp(0.3 * rng.standard_normal(chosen.height)), 1).clip(0.1)
     days = np.round(
@@ -329,7 +332,7 @@ def generate_cases(
                 "id": [f"C{i:07d}" for i in range(1, chosen.height + 1)],
                 "category": cats,
                 "complexity_weight": weight,
-                "investigator_id": investigator.astype(str),
+                "investigator_id": pl.Series(investigator.tolist(), dtype=pl.String),
                 "incident_id": chosen["id"],
                 "opened_on": opened,
                 "days": days,
