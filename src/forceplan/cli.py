@@ -282,14 +282,17 @@ def indicators(
                                            "outputs.")] = 10,
     tipping_point: Annotated[float, typer.Option(help="Busy share of on-duty officers that "
                                                  "marks an hour past the tipping point.")] = 0.8,
-    cost: Annotated[float, typer.Option(help="Cost of an officer-hour (£).")] = 52.0,
+    cost: Annotated[float, typer.Option(help="Cost of an officer-hour (£) where the rank is "
+                                        "unknown.")] = 52.0,
+    costs: Annotated[Path | None, typer.Option(
+        help="TOML file of hourly cost by rank: [cost_per_hour] constable = 52.0")] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Indicators of demand and capacity (docs/indicators.md) for a force, unit or region."""
     import json
 
     from forceplan.services.evidence import report_json, write_charts, write_tables
-    from forceplan.services.indicators import compute_indicators, load_regions
+    from forceplan.services.indicators import compute_indicators, load_costs, load_regions
 
     if output_format not in ("table", "json", "csv"):
         raise typer.BadParameter("choose table, json or csv", param_hint="--format")
@@ -299,7 +302,8 @@ def indicators(
             _database(database), force=force, unit=unit, group=group,
             start=_date(date_from, "--from"), end=_date(date_to, "--to"), parquet=parquet,
             threshold=threshold, tipping_point=tipping_point, cost_per_officer_hour=cost,
-            regions=load_regions(regions) if regions else None)
+            regions=load_regions(regions) if regions else None,
+            cost_by_rank=load_costs(costs) if costs else None)
         update("done", 1.0)
     if output_format == "json":
         typer.echo(json.dumps(report_json(report), indent=2, default=str))

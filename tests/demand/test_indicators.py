@@ -36,7 +36,7 @@ def incidents(rows: list[dict]) -> pl.LazyFrame:
             "cleared_at": pl.Datetime("us", "UTC"),
         },
     )
-    return with_officer_hours(with_local_time(frame.lazy(), "Europe/London"))
+    return with_officer_hours(with_local_time(frame.lazy(), "Europe/London"), cost_per_hour=50.0)
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -197,3 +197,32 @@ def test_rates_per_population_and_fte():
     rates = ind.demand_rates(frame, population=5000, officers_fte=2.5)
     assert rates["per_1000_population"] == 2.0 and rates["per_officer_fte"] == 4.0
     assert rates["days"] == 10
+
+
+def test_cost_follows_each_deployed_officers_rank():
+    frame = incidents(
+        [
+            {
+                "id": "1",
+                "received_at": at(2, 9),
+                "first_arrival_at": at(2, 9),
+                "cleared_at": at(2, 11),
+                "officers_deployed": 2,
+                "attributed_agency": "ambulance",
+            }
+        ]
+    ).collect()
+    deployments = pl.DataFrame(
+        {
+            "force_id": ["F", "F"],
+            "incident_id": ["1", "1"],
+            "dispatched_at": [at(2, 9), at(2, 9)],
+            "arrived_at": [at(2, 9), at(2, 9)],
+            "cleared_at": [at(2, 11), at(2, 10)],
+            "cost_per_hour": [50.0, 70.0],
+        }
+    )
+    raw = frame.drop("officer_hours", "officer_hours_rule", "officer_cost").lazy()
+    out = with_officer_hours(raw, deployments.lazy(), cost_per_hour=40.0)
+    row = ind.displaced_demand(out, cost_per_officer_hour=40.0).row(0, named=True)
+    assert row["officer_hours"] == 3.0 and row["cost"] == 2 * 50.0 + 1 * 70.0

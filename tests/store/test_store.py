@@ -181,3 +181,26 @@ def test_sqlite_store_uses_wal_and_foreign_keys(tmp_path):
     with db.read() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migrations_keep_the_data_they_pass_through(empty_database: Database):
+    """Rebuilding a table (SQLite batch mode) must not cascade-delete rows that refer to it."""
+    from forceplan.standard import Deployment
+
+    db = empty_database
+    db.upgrade("0002")
+    received = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
+    with db.transaction() as connection:
+        save_records(connection, [
+            Force(id="F", name="Force"),
+            Person(id="P1", force_id="F", role="response", rank="constable",
+                   service_start=dt.date(2020, 1, 1)),
+            Incident(id="I1", force_id="F", received_at=received, channel="other",
+                     category="other", grade=2),
+            Deployment(id="D1", force_id="F", incident_id="I1", person_id="P1",
+                       dispatched_at=received),
+        ])
+    db.upgrade()
+    assert _count(db, t.deployments) == 1 and _count(db, t.incidents) == 1
+    db.downgrade("0002")
+    assert _count(db, t.deployments) == 1

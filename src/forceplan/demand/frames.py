@@ -29,9 +29,12 @@ def with_local_time(incidents: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
     ).drop("_wall")
 
 
-def with_officer_hours(incidents: pl.LazyFrame,
-                       deployments: pl.LazyFrame | None = None) -> pl.LazyFrame:
-    """Adds ``officer_hours`` and ``officer_hours_rule`` to each incident.
+def with_officer_hours(incidents: pl.LazyFrame, deployments: pl.LazyFrame | None = None,
+                       cost_per_hour: float = 0.0) -> pl.LazyFrame:
+    """Adds ``officer_hours``, ``officer_hours_rule`` and ``officer_cost`` to each incident.
+
+    Cost: deployment hours × the hourly cost of each officer's rank where deployments carry a
+    ``cost_per_hour`` column, else officer-hours × ``cost_per_hour``.
 
     Rule (in order): the sum over its deployments of cleared − arrived (dispatched when the
     arrival is missing); else (cleared − first arrival) × officers deployed; else the median time
@@ -51,17 +54,26 @@ def with_officer_hours(incidents: pl.LazyFrame,
             .otherwise(pl.lit("imputed")))
     if deployments is not None:
         start = pl.coalesce("arrived_at", "dispatched_at")
+        rate = (pl.col("cost_per_hour") if "cost_per_hour" in deployments.collect_schema()
+                .names() else pl.lit(cost_per_hour)).fill_null(cost_per_hour)
         per = deployments.select(
             pl.col("force_id"), pl.col("incident_id").alias("id"),
             ((pl.col("cleared_at") - start).dt.total_seconds() / 3600)
-            .clip(0, MAX_ON_TASK_HOURS).alias("_hours"),
-        ).group_by("force_id", "id").agg(pl.col("_hours").sum().alias("_deployed_hours"))
+            .clip(0, MAX_ON_TASK_HOURS).alias("_hours"), rate.alias("_rate"),
+        ).group_by("force_id", "id").agg(
+            pl.col("_hours").sum().alias("_deployed_hours"),
+            (pl.col("_hours") * pl.col("_rate")).sum().alias("_deployed_cost"))
         frame = frame.join(per, on=["force_id", "id"], how="left")
         estimate = pl.coalesce("_deployed_hours", estimate)
         rule = pl.when(pl.col("_deployed_hours").is_not_null()).then(
             pl.lit("deployments")).otherwise(rule)
-    return frame.with_columns(
+    frame = frame.with_columns(
         officer_hours=pl.when(officers == 0).then(0.0).otherwise(estimate),
         officer_hours_rule=rule,
-    ).drop(["_scene_hours", "_median_hours",
-            *(["_deployed_hours"] if deployments is not None else [])])
+    )
+    cost = pl.col("officer_hours") * cost_per_hour
+    if deployments is not None:
+        cost = pl.coalesce("_deployed_cost", cost)
+    return frame.with_columns(officer_cost=cost).drop(
+        ["_scene_hours", "_median_hours",
+         *(["_deployed_hours", "_deployed_cost"] if deployments is not None else [])])

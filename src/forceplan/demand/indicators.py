@@ -132,12 +132,16 @@ def abstraction_rates(rostered_hours: float, absences: pl.DataFrame) -> pl.DataF
 def displaced_demand(incidents: pl.LazyFrame, cost_per_officer_hour: float,
                      keys: Sequence[str] = ()) -> pl.DataFrame:
     """X1: incidents, officer-hours and cost of demand attributed to partner agencies, by
-    agency and month."""
+    agency and month. Cost is the incidents' ``officer_cost`` (by rank, from deployments) when
+    present, else officer-hours × ``cost_per_officer_hour``."""
+    names = incidents.collect_schema().names()
+    cost = (pl.col("officer_cost").sum() if "officer_cost" in names
+            else pl.col("officer_hours").sum() * cost_per_officer_hour)
     return (incidents.filter(pl.col("attributed_agency").is_not_null())
             .group_by(*keys, "attributed_agency", "month").agg(
                 pl.len().alias("incidents"),
-                pl.col("officer_hours").sum().round(1).alias("officer_hours"))
-            .with_columns(cost=(pl.col("officer_hours") * cost_per_officer_hour).round(0))
+                pl.col("officer_hours").sum().round(1).alias("officer_hours"),
+                cost.round(0).alias("cost"))
             .sort(*keys, "attributed_agency", "month").collect())
 
 

@@ -21,6 +21,12 @@ from forceplan.store.bulk import read_frame
 
 #: Default cost of an officer-hour (£): constable pay, on-costs and overheads; configurable.
 DEFAULT_COST_PER_OFFICER_HOUR = 52.0
+#: Hourly cost by rank (£, pay with on-costs and overheads, 2025/26 scales, rounded);
+#: override with a costs file. Police staff and unknown ranks use the default.
+DEFAULT_COST_BY_RANK = {
+    "constable": 52.0, "sergeant": 66.0, "inspector": 78.0, "chief_inspector": 88.0,
+    "superintendent": 110.0, "chief_superintendent": 125.0,
+}
 RESPONDING_ROLES = ("response", "neighbourhood")
 
 
@@ -56,6 +62,26 @@ def load_regions(path: Path) -> dict[str, list[str]]:
         raise ConfigurationError(
             f"cannot read regions from {path}: {exc}",
             hint='write a [regions] table: "North East" = ["CLE", "DUR", "NOR"]') from exc
+
+
+def load_costs(path: Path) -> dict[str, float]:
+    """A costs file: ``[cost_per_hour]`` then ``constable = 52.0`` and so on, by rank."""
+    import tomllib
+
+    from forceplan.standard import Rank
+
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))["cost_per_hour"]
+        costs = {str(k): float(v) for k, v in table.items()}
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError,
+            AttributeError) as exc:
+        raise ConfigurationError(f"cannot read costs from {path}: {exc}",
+                                 hint="write a [cost_per_hour] table: constable = 52.0") from exc
+    unknown = sorted(set(costs) - {r.value for r in Rank})
+    if unknown:
+        raise ConfigurationError(f"{path}: unknown rank(s) {', '.join(unknown)}",
+                                 hint=f"ranks: {', '.join(r.value for r in Rank)}")
+    return costs
 
 
 def resolve_scope(database: Database, force: str | None, unit: str | None,
@@ -118,6 +144,23 @@ def _period(start: dt.date | None, end: dt.date | None, timezone: str) -> tuple[
     high = dt.datetime.combine((end or dt.date(2999, 12, 30)) + dt.timedelta(days=1),
                                dt.time(), zone)
     return low.astimezone(dt.UTC), high.astimezone(dt.UTC)
+
+
+def load_deployments(database: Database, scope: Scope, low: dt.datetime, high: dt.datetime,
+                     cost_by_rank: dict[str, float]) -> pl.LazyFrame:
+    """Deployments in the period with each officer's hourly cost by rank."""
+    d, p = t.deployments, t.people
+    with database.read() as connection:
+        deployments = read_frame(connection, d, d.c.force_id.in_(scope.force_ids),
+                                 d.c.dispatched_at >= low, d.c.dispatched_at < high
+                                 + dt.timedelta(days=2))
+        ranks = read_frame(connection, p, p.c.force_id.in_(scope.force_ids),
+                           columns=["force_id", "id", "rank"])
+    rates = ranks.select("force_id", pl.col("id").alias("person_id"),
+                         pl.col("rank").replace_strict(cost_by_rank, default=None,
+                                                       return_dtype=pl.Float64)
+                         .alias("cost_per_hour"))
+    return deployments.join(rates, on=["force_id", "person_id"], how="left").lazy()
 
 
 def load_incidents(database: Database, scope: Scope, low: dt.datetime,
@@ -188,13 +231,17 @@ def compute_indicators(
     parquet: Path | None = None, threshold: int = DEFAULT_THRESHOLD,
     tipping_point: float = 0.8, cost_per_officer_hour: float = DEFAULT_COST_PER_OFFICER_HOUR,
     repeat_threshold: int = 3, regions: dict[str, list[str]] | None = None,
+    cost_by_rank: dict[str, float] | None = None,
 ) -> IndicatorReport:
     """Every indicator of docs/indicators.md for one scope and period."""
     database.require_current()
     scope = resolve_scope(database, force, unit, group, regions)
     low, high = _period(start, end, scope.timezone)
+    rates = {**DEFAULT_COST_BY_RANK, **(cost_by_rank or {})}
+    deployments = load_deployments(database, scope, low, high, rates)
     incidents = with_officer_hours(with_local_time(
-        load_incidents(database, scope, low, high, parquet), scope.timezone))
+        load_incidents(database, scope, low, high, parquet), scope.timezone),
+        deployments, cost_per_officer_hour)
     incidents = incidents.collect().lazy()  # computed once, used by every indicator
     span = incidents.select(pl.col("received_at").min().alias("a"),
                             pl.col("received_at").max().alias("b")).collect().row(0)

@@ -23,19 +23,40 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
+def _run(engine: Engine, action: str, revision: str) -> None:
+    """Run a migration in one transaction.
+
+    On SQLite, foreign keys are switched off for the duration (outside the transaction, where
+    SQLite honours it): a migration that rebuilds a table drops the old copy, and with foreign
+    keys on, that drop would cascade-delete the rows of tables that refer to it. The foreign
+    keys are checked before the transaction commits, then switched back on.
+    """
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, action)(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` in one transaction."""
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _run(engine, "upgrade", revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    _run(engine, "downgrade", revision)
 
 
 def current_revision(engine: Engine) -> str | None:
