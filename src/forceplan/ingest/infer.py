@@ -2,7 +2,7 @@
 
 The draft is a starting point a person finishes: it guesses which column feeds which field of an
 incident from the column names and the values, guesses timestamp formats, and lists the codes it
-saw so that the code tables can be filled in. Everything it is unsure of is marked TODO.
+saw so that the code tables can be filled in. Everything it is unsure of is marked CHECK.
 """
 
 from __future__ import annotations
@@ -87,24 +87,24 @@ def draft_profile(path: Path, name: str | None = None) -> str:
                 break
     mapping = {f: mapping[f] for f in HINTS if f in mapping}
     name = name or re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_")
-    lines = [f"# Draft profile for {path.name}: check every line marked TODO.",
+    lines = [f"# Draft profile for {path.name}: check every line marked CHECK.",
              f"name = {_toml_string(name)}", 'record = "incident"',
-             'force_id = "TODO"   # your force code',
-             "timezone = \"Europe/London\"   # TODO: the zone of the file's local times",
+             'force_id = "CHECK"   # your force code',
+             "timezone = \"Europe/London\"   # CHECK: the zone of the file's local times",
              "", "[fields]"]
     if "id" not in mapping:
-        lines.append('id = { derive = "row_key" }   # TODO: no identifier column found')
+        lines.append('id = { derive = "row_key" }   # CHECK: no identifier column found')
     for field, column in mapping.items():
         if field in ("received_at", "first_arrival_at", "cleared_at"):
             fmt = guess_format(sample[column])
             fmt_text = f", format = {_toml_string(fmt)}" if fmt else ""
-            todo = "" if fmt else "   # TODO: timestamp format not recognised"
+            todo = "" if fmt else "   # CHECK: timestamp format not recognised"
             lines.append(f"{field} = {{ column = {_toml_string(column)}{fmt_text} }}{todo}")
         elif field in ("grade", "category", "channel"):
             continue
         else:
             lines.append(f"{field} = {{ column = {_toml_string(column)} }}")
-    lines.append('force_id = { value = "TODO" }')
+    lines.append('force_id = { value = "CHECK" }')
     if "first_arrival_at" in mapping:
         lines.append('officers_deployed = { derive = "attended" }')
     for field, default in (("grade", None), ("category", "other"), ("channel", "other")):
@@ -112,14 +112,14 @@ def draft_profile(path: Path, name: str | None = None) -> str:
         lines += ["", f"[fields.{field}]"]
         if column is None:
             value = _toml_string(default or "2")
-            lines.append(f"value = {value}   # TODO: no {field} column found")
+            lines.append(f"value = {value}   # CHECK: no {field} column found")
             continue
         lines.append(f"column = {_toml_string(column)}")
         if default:
             lines.append(f"default = {_toml_string(default)}")
         codes = sample[column].drop_nulls().value_counts(sort=True).head(40)[column].to_list()
-        lines.append("[fields." + field + ".map]   # TODO: give each code its standard value")
-        lines += [f"{_toml_string(str(code))} = \"TODO\"" for code in codes]
+        lines.append("[fields." + field + ".map]   # CHECK: give each code its standard value")
+        lines += [f"{_toml_string(str(code))} = \"CHECK\"" for code in codes]
     unused = [c for c in columns if c not in used]
     if unused:
         lines += ["", "# Columns not used: " + ", ".join(unused)]
