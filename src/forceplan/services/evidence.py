@@ -73,8 +73,9 @@ def summary_text(report: IndicatorReport) -> str:
     lines = [
         f"# Demand displaced from partner agencies: {report.scope}",
         "",
-        f"Period {report.period[0]} to {report.period[1]}. Officer-hours are time on scene × "
-        f"officers deployed (docs/indicators.md, W1); cost at £{rate:,.0f} an officer-hour.",
+        f"Period {report.period[0]} to {report.period[1]}. Officer-hours are each deployed "
+        f"officer's time on scene (docs/indicators.md, W1); cost is those hours at the hourly "
+        f"cost of each officer's rank (£{rate:,.0f} where the rank is not known).",
         "",
         "| agency | incidents | officer-hours | cost (£) | share of all officer-hours |",
         "|---|---|---|---|---|",

@@ -274,8 +274,10 @@ def compute_indicators(
         "repeat_locations": ind.repeat_demand(incidents, "location_key", repeat_threshold),
         "cost_per_officer_hour": cost_per_officer_hour,
     }
-    report = IndicatorReport(scope.label, (first.date().isoformat(), last.date().isoformat()),
-                             scope.shared, threshold, summary, tables)
+    zone = ZoneInfo(scope.timezone)
+    period = (first.astimezone(zone).date().isoformat(),
+              (last - dt.timedelta(seconds=1)).astimezone(zone).date().isoformat())
+    report = IndicatorReport(scope.label, period, scope.shared, threshold, summary, tables)
     return protect(report) if scope.shared else report
 
 
