@@ -7,7 +7,6 @@ import json
 import os
 import platform
 import resource
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,20 +54,11 @@ def postgres_base_url() -> str | None:
 @contextmanager
 def postgres_schema() -> Iterator[str | None]:
     """A URL of a fresh PostgreSQL schema (dropped afterwards), or None when none is set."""
+    from forceplan.store.scratch import scratch_schema
+
     base = postgres_base_url()
     if not base:
         yield None
         return
-    from sqlalchemy import create_engine, text
-
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(base, prefix="bench") as url:
+        yield url

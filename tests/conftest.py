@@ -7,15 +7,14 @@ store test on PostgreSQL as well. Under CI (CI=true) a missing PostgreSQL is an 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from forceplan.config import Settings
 from forceplan.store import Database
+from forceplan.store.scratch import scratch_schema
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("FORCEPLAN_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -34,21 +33,11 @@ def shared_data(*parts: str) -> Path:
 def _postgres_schema_url() -> Iterator[str]:
     if not POSTGRES_URL:
         if IN_CI:
-            pytest.fail(
-                "CI=true but FORCEPLAN_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL"
-            )
+            pytest.fail("CI=true but FORCEPLAN_TEST_POSTGRES_URL is not set: .ci/run must "
+                        "start PostgreSQL")
         pytest.skip("PostgreSQL not configured (set FORCEPLAN_TEST_POSTGRES_URL)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -341,9 +340,10 @@ def _print_indicators(report) -> None:
                  "abstraction_rates"):
         console.print(_frame_table(name.replace("_", " ").capitalize(), report.tables[name],
                                    total_row=False))
-    displaced = report.tables["displaced_demand"].group_by("attributed_agency").agg(
-        pl.col("incidents").sum(), pl.col("officer_hours").sum(), pl.col("cost").sum())
-    console.print(_frame_table("Displaced demand (whole period)", displaced, total_row=False))
+    from forceplan.services.evidence import displaced_totals
+
+    console.print(_frame_table("Displaced demand (whole period)", displaced_totals(report),
+                               total_row=False))
 
 
 @app.command()

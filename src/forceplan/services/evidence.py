@@ -62,12 +62,16 @@ def evidence_pack(report: IndicatorReport, folder: Path) -> list[Path]:
     return [*paths, text]
 
 
-def summary_text(report: IndicatorReport) -> str:
-    displaced = report.tables["displaced_demand"]
-    by_agency = (displaced.group_by("attributed_agency").agg(
+def displaced_totals(report: IndicatorReport) -> pl.DataFrame:
+    """Displaced demand over the whole period by agency (withheld months counted)."""
+    return (report.tables["displaced_demand"].group_by("attributed_agency").agg(
         pl.col("incidents").sum(), pl.col("officer_hours").sum(), pl.col("cost").sum(),
         pl.col("incidents").null_count().alias("withheld"))
         .sort("officer_hours", descending=True, nulls_last=True))
+
+
+def summary_text(report: IndicatorReport) -> str:
+    by_agency = displaced_totals(report)
     total_hours = report.summary["officer_hours"] or 0
     rate = report.summary["cost_per_officer_hour"]
     lines = [
