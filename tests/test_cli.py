@@ -147,9 +147,12 @@ def test_machine_readable_output_is_not_wrapped(tmp_path):
         'name = "a_rather_long_profile_name_to_make_lines_long"\nrecord = "incident"\n'
         'force_id = "TST"\n[fields]\nid = { column = "ref" }\nforce_id = { value = "TST" }\n'
         'received_at = { column = "when", format = "%Y-%m-%d %H:%M:%S" }\n'
-        'grade = { value = 2 }\ncategory = { value = "other" }\nchannel = { value = "other" }\n')
-    assert run("import", "incidents", str(path), "--profile", str(profile),
-               cwd=tmp_path).returncode == 0
+        'grade = { value = 2 }\ncategory = { value = "other" }\nchannel = { value = "other" }\n'
+    )
+    assert (
+        run("import", "incidents", str(path), "--profile", str(profile), cwd=tmp_path).returncode
+        == 0
+    )
     result = run("quality", "--format", "json", cwd=tmp_path, env={"COLUMNS": "40"})
     assert result.returncode == 0
     datasets = json_module.loads(result.stdout)
@@ -157,8 +160,10 @@ def test_machine_readable_output_is_not_wrapped(tmp_path):
 
 
 def test_indicators_and_displaced_from_the_command_line(tmp_path):
-    assert run("demo-data", "--officers", "40", "--seed", "3", "--no-summary",
-               cwd=tmp_path).returncode == 0
+    assert (
+        run("demo-data", "--officers", "40", "--seed", "3", "--no-summary", cwd=tmp_path).returncode
+        == 0
+    )
     table = run("indicators", "--unit", "N", cwd=tmp_path)
     assert table.returncode == 0, table.stderr
     assert "Attendance by grade" in table.stdout and "North BCU" in table.stdout
@@ -172,7 +177,23 @@ def test_indicators_and_displaced_from_the_command_line(tmp_path):
     assert pack.returncode == 0 and (tmp_path / "pack" / "summary.md").exists()
     regions = tmp_path / "regions.toml"
     regions.write_text('[regions]\n"Demo" = ["DEMO"]\n')
-    shared = run("indicators", "--group", "Demo", "--regions", str(regions), "--format", "json",
-                 cwd=tmp_path)
+    shared = run(
+        "indicators", "--group", "Demo", "--regions", str(regions), "--format", "json", cwd=tmp_path
+    )
     assert shared.returncode == 0
     assert '"shared": true' in shared.stdout
+
+
+def test_welfare_fatigue_for_a_roster_file(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "person_id,start,end\nP1,2025-06-02 22:00,2025-06-03 07:00\n"
+        "P1,2025-06-03 22:00,2025-06-04 07:00\nP2,2025-06-02 08:00,2025-06-02 17:00\n"
+    )
+    result = run("welfare", "fatigue", "--roster", str(roster), "--output", "out.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    table = (tmp_path / "out.csv").read_text().splitlines()
+    assert table[0].startswith("person_id,start,end,peak_kss") and len(table) == 4
+    roster.write_text("person_id,start,end\nP1,2025-06-02 22:00,yesterday\n")
+    bad = run("welfare", "fatigue", "--roster", str(roster), cwd=tmp_path)
+    assert bad.returncode == 1 and "line 2" in bad.stderr and "end" in bad.stderr

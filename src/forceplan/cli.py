@@ -373,6 +373,33 @@ def displaced(
     console.print((output / "summary.md").read_text(), markup=False, highlight=False)
 
 
+welfare_app = typer.Typer(help="Officer welfare: fatigue (more to come).", no_args_is_help=True)
+app.add_typer(welfare_app, name="welfare")
+
+
+@welfare_app.command("fatigue")
+def welfare_fatigue(
+    roster: Annotated[Path, typer.Option(help="CSV of tours: person_id, start, end "
+                                         "(local times).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write the per-tour table (CSV).")] = None,
+    commute: Annotated[int, typer.Option(help="Minutes of commute each way.")] = 45,
+) -> None:
+    """Sleepiness (KSS, Three-Process Model) for every tour of a roster."""
+    from forceplan.services.welfare import fatigue_for_roster
+
+    table = fatigue_for_roster(roster, commute)
+    if output:
+        table.write_csv(output)
+        console.print(f"Wrote {table.height:,} tours to {output}")
+    console.print(_frame_table("Fatigue by tour (KSS 7+: sleepy, 8+: risk)", table.head(50),
+                               total_row=False))
+    worst = table.sort("peak_kss", descending=True).head(1)
+    if worst.height:
+        console.print(f"Highest peak KSS {worst['peak_kss'][0]} ({worst['person_id'][0]}, "
+                      f"tour starting {worst['start'][0]})")
+
+
 history_app = typer.Typer(help="Bulk history as Parquet.", no_args_is_help=True)
 app.add_typer(history_app, name="history")
 

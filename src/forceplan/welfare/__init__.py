@@ -1,0 +1,1 @@
+"""Officer welfare: fatigue, rest days, working time, absence, caseload, trauma exposure."""
