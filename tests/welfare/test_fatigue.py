@@ -59,7 +59,7 @@ def test_simulation_steps_agree_with_the_closed_form():
     asleep = np.zeros((1, 64), dtype=bool)  # 16 h awake in 15-minute steps
     scores = simulate(asleep, 7.0, 0.25)
     expected = kss(s_awake(P.s0, 15.75), (7.0 + 15.75) % 24, 15.75)
-    assert scores[0, -1] == pytest.approx(expected, abs=1e-9)
+    assert scores[0, -1] == pytest.approx(expected, abs=1e-5)  # stored as float32
 
 
 def duties(rows):

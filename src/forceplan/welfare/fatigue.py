@@ -83,23 +83,40 @@ def kss(s, time_of_day, hours_awake, p: ThreeProcessParameters = PARAMETERS):
 
 
 def simulate(asleep: np.ndarray, start_hour_of_day: float, step_hours: float,
-             p: ThreeProcessParameters = PARAMETERS, s_start: float | None = None
-             ) -> np.ndarray:
+             p: ThreeProcessParameters = PARAMETERS, s_start: float | None = None,
+             record: np.ndarray | None = None) -> np.ndarray:
     """KSS for each officer (rows) at each step (columns) given who sleeps when.
 
     ``asleep`` is a boolean matrix [officers × steps]; the first step begins at
-    ``start_hour_of_day`` (local clock hours). KSS is reported for waking steps and NaN while
-    asleep.
+    ``start_hour_of_day`` (local clock hours). KSS is reported for waking steps (only where
+    ``record`` is true, when given) and NaN elsewhere. Each step uses the closed forms of the
+    model over the step, so the result does not depend on the step length.
     """
     officers, steps = asleep.shape
     s = np.full(officers, p.s0 if s_start is None else s_start, dtype=float)
     awake_for = np.zeros(officers)
-    out = np.full((officers, steps), np.nan)
+    out = np.full((officers, steps), np.nan, dtype=np.float32)
     decay = math.exp(p.d * step_hours)
+    approach = math.exp(p.g * step_hours)
+    rate = p.g * (p.bl - p.ha)
     for k in range(steps):
         sleeping = asleep[:, k]
         tod = (start_hour_of_day + k * step_hours) % 24
-        out[:, k] = np.where(sleeping, np.nan, kss(s, tod, awake_for, p))
-        s = np.where(sleeping, s_sleep_step(s, step_hours, p), p.la + (s - p.la) * decay)
+        wanted = ~sleeping if record is None else (~sleeping & record[:, k])
+        if wanted.any():
+            index = np.flatnonzero(wanted)
+            circadian = (p.cm + p.ca * math.cos(2 * math.pi * (tod - p.p) / 24)
+                         + p.um + p.ua * math.cos(2 * math.pi * (tod - p.p - 3) / 12))
+            alert = s[index] + circadian + p.wc * np.exp(p.wd * awake_for[index])
+            out[index, k] = np.clip(10.6 - 0.6 * alert, 1.0, 9.0)
+        # Process S over the step: sleeping below bl rises linearly (crossing into the
+        # exponential approach to ha part-way), above bl approaches ha; awake decays to la.
+        linear = s + rate * step_hours
+        crossed = sleeping & (s < p.bl) & (linear > p.bl)
+        asleep_next = np.where(s < p.bl, linear, p.ha - (p.ha - s) * approach)
+        if crossed.any():
+            rest = (linear[crossed] - p.bl) / rate
+            asleep_next[crossed] = p.ha - (p.ha - p.bl) * np.exp(p.g * rest)
+        s = np.where(sleeping, asleep_next, p.la + (s - p.la) * decay)
         awake_for = np.where(sleeping, 0.0, awake_for + step_hours)
     return out
