@@ -184,11 +184,11 @@ def _run(connection: Connection, report: ImportReport, path: Path, profile: Prof
     _finish(connection, report, profile, table, staging, direct, seq, read_stats, map_stats,
             quality, bad_lines, progress)
     if skills is not None:
-        _replace_skills(connection, profile.force_id, *skills, bad_lines)
+        _replace_skills(connection, profile.force_id, *skills)
 
 
 def _replace_skills(connection: Connection, force_id: str, skills: pl.DataFrame,
-                    people: list[str], _bad_lines: set[int]) -> None:
+                    people: list[str]) -> None:
     """Each imported person's skills replace those held (a person's skills are a set)."""
     kept = select(t.people.c.id).where(t.people.c.force_id == force_id,
                                        t.people.c.id.in_(people))

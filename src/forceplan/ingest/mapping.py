@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -134,7 +135,7 @@ def _instant(frame: pl.DataFrame, name: str, raw: pl.Expr, spec: FieldSpec, prof
              stats: MapStats, problems: _Problems) -> pl.Expr:
     fmt = None if spec.format in (None, "iso") else spec.format
     if spec.suffix_offsets:
-        pattern = "^(.*?)(" + "|".join(map(_escape, spec.suffix_offsets)) + ")$"
+        pattern = "^(.*?)(" + "|".join(map(re.escape, spec.suffix_offsets)) + ")$"
         body = raw.str.extract(pattern, 1)
         suffix = raw.str.extract(pattern, 2)
         minutes = {k: _offset_minutes(v) for k, v in spec.suffix_offsets.items()}
@@ -205,12 +206,6 @@ def _parse_timestamp(raw: pl.Expr, fmt: str | None) -> tuple[pl.Expr | None, pl.
     if any(code in fmt for code in ("%z", "%:z", "%#z")):
         return parse(raw, [fmt]).dt.convert_time_zone("UTC"), None
     return None, parse(raw, [fmt])
-
-
-def _escape(text: str) -> str:
-    import re
-
-    return re.escape(text)
 
 
 def _offset_minutes(text: str) -> int:

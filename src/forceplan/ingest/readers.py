@@ -10,7 +10,6 @@ each malformed record to the quarantine with its line number instead of failing 
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -313,5 +312,5 @@ def sample_rows(path: Path, rows: int = 200) -> pl.DataFrame:
     return pl.DataFrame()
 
 
-__all__ = ["LINE", "Chunk", "ReadStats", "ReaderRestart", "io", "read_chunks", "sample_rows",
+__all__ = ["LINE", "Chunk", "ReadStats", "ReaderRestart", "read_chunks", "sample_rows",
            "sniff_delimiter"]

@@ -51,16 +51,16 @@ def s_awake(s_wake: np.ndarray | float, hours_awake: np.ndarray | float,
 
 def s_sleep_step(s: np.ndarray, hours: float, p: ThreeProcessParameters = PARAMETERS
                  ) -> np.ndarray:
-    """Process S after ``hours`` more sleep: linear recovery below bl, exponential above."""
+    """Process S after ``hours`` more sleep: linear recovery below bl, then the exponential
+    approach to ha (part of the step in each phase when it crosses bl)."""
     rate = p.g * (p.bl - p.ha)  # > 0: g and (bl − ha) are both negative
     linear = s + rate * hours
-    below = s < p.bl
-    # Time spent in the linear phase, then the rest on the exponential approach to ha.
-    to_bl = np.where(below, np.clip((p.bl - s) / rate, 0, hours), 0.0)
-    rest = hours - to_bl
-    start = np.where(below, np.minimum(linear, p.bl), s)
-    exponential = p.ha - (p.ha - start) * np.exp(p.g * rest)
-    return np.where(below & (linear < p.bl), linear, exponential)
+    out = np.where(s < p.bl, linear, p.ha - (p.ha - s) * math.exp(p.g * hours))
+    crossed = (s < p.bl) & (linear > p.bl)
+    if crossed.any():
+        rest = (linear[crossed] - p.bl) / rate  # hours left after reaching bl
+        out[crossed] = p.ha - (p.ha - p.bl) * np.exp(p.g * rest)
+    return out
 
 
 def c_process(time_of_day: np.ndarray | float, p: ThreeProcessParameters = PARAMETERS):
@@ -96,27 +96,13 @@ def simulate(asleep: np.ndarray, start_hour_of_day: float, step_hours: float,
     s = np.full(officers, p.s0 if s_start is None else s_start, dtype=float)
     awake_for = np.zeros(officers)
     out = np.full((officers, steps), np.nan, dtype=np.float32)
-    decay = math.exp(p.d * step_hours)
-    approach = math.exp(p.g * step_hours)
-    rate = p.g * (p.bl - p.ha)
     for k in range(steps):
         sleeping = asleep[:, k]
         tod = (start_hour_of_day + k * step_hours) % 24
         wanted = ~sleeping if record is None else (~sleeping & record[:, k])
         if wanted.any():
             index = np.flatnonzero(wanted)
-            circadian = (p.cm + p.ca * math.cos(2 * math.pi * (tod - p.p) / 24)
-                         + p.um + p.ua * math.cos(2 * math.pi * (tod - p.p - 3) / 12))
-            alert = s[index] + circadian + p.wc * np.exp(p.wd * awake_for[index])
-            out[index, k] = np.clip(10.6 - 0.6 * alert, 1.0, 9.0)
-        # Process S over the step: sleeping below bl rises linearly (crossing into the
-        # exponential approach to ha part-way), above bl approaches ha; awake decays to la.
-        linear = s + rate * step_hours
-        crossed = sleeping & (s < p.bl) & (linear > p.bl)
-        asleep_next = np.where(s < p.bl, linear, p.ha - (p.ha - s) * approach)
-        if crossed.any():
-            rest = (linear[crossed] - p.bl) / rate
-            asleep_next[crossed] = p.ha - (p.ha - p.bl) * np.exp(p.g * rest)
-        s = np.where(sleeping, asleep_next, p.la + (s - p.la) * decay)
+            out[index, k] = kss(s[index], tod, awake_for[index], p)
+        s = np.where(sleeping, s_sleep_step(s, step_hours, p), s_awake(s, step_hours, p))
         awake_for = np.where(sleeping, 0.0, awake_for + step_hours)
     return out
