@@ -22,8 +22,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, peak_rss_mb, write_result
 from forceplan.welfare.fatigue import PARAMETERS as P
-from forceplan.welfare.fatigue import simulate
-from forceplan.welfare.shifts import SleepRules, _window_stats, fatigue_by_shift, timeline
+from forceplan.welfare.shifts import SleepRules, fatigue_by_shift, timeline
 
 TOURS = {"E": (7, 10), "L": (15, 10), "N": (22, 9)}
 ROTA = "EELLNNRRRR"
@@ -90,9 +89,8 @@ def main() -> None:
     began = time.perf_counter()
     slow = loop_baseline(small.asleep, small.rows, small.first, small.last, small.step_hours)
     slow_seconds = time.perf_counter() - began
-    vector_small = _window_stats(simulate(small.asleep, 0.0, small.step_hours), small.rows,
-                                 small.first, small.last, small.step_hours)
-    worst = max(abs(a - b) for (a, _m), b in zip(slow, vector_small[0], strict=True))
+    vector_small = fatigue_by_shift(sample, SleepRules())["peak_kss"]
+    worst = max(abs(a - b) for (a, _m), b in zip(slow, vector_small, strict=True))
     fast_rate = tours.height / fast
     slow_rate = sample.height / slow_seconds
     assert scored.height == tours.height

@@ -23,7 +23,7 @@ from forceplan.welfare.fatigue import (
     u_process,
     w_process,
 )
-from forceplan.welfare.shifts import fatigue_by_shift
+from forceplan.welfare.shifts import SleepRules, fatigue_by_shift, timeline
 
 
 def test_equations_match_hand_computed_points():
@@ -93,3 +93,23 @@ def test_a_quick_return_scores_worse_than_an_eleven_hour_gap():
     by = {r["person_id"]: r for r in out.to_dicts()}
     assert by["quick"]["mean_kss"] > by["rested"]["mean_kss"]
     assert by["quick"]["peak_kss"] > by["rested"]["peak_kss"]
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 20), st.sampled_from([6, 7, 14, 22]),
+                          st.integers(6, 12)), min_size=1, max_size=25),
+       st.integers(1, 4))
+def test_closed_form_segments_agree_with_stepping_the_model(raw, chunk):
+    """The per-tour figures (closed form from S at waking) equal the step-by-step simulation
+    of the same sleep timeline, whatever the officer chunk size."""
+    rows = list({(f"P{p}", day): tour(f"P{p}", day, hour, hours)
+                 for p, day, hour, hours in raw}.values())
+    frame = duties(rows)
+    fast = fatigue_by_shift(frame, SleepRules(), officers_per_chunk=chunk)
+    line = timeline(frame, SleepRules())
+    stepped = simulate(line.asleep, 0.0, line.step_hours)
+    for i, row in enumerate(fast.iter_rows(named=True)):
+        window = stepped[line.rows[i], line.first[i]:line.last[i]]
+        assert row["peak_kss"] == pytest.approx(float(np.nanmax(window)), abs=0.011)
+        assert row["mean_kss"] == pytest.approx(float(np.nanmean(window)), abs=0.011)
+        assert row["hours_kss_7_plus"] == pytest.approx(
+            float((window >= 7.0).sum()) * line.step_hours, abs=0.25)

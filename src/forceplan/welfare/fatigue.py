@@ -49,13 +49,14 @@ def s_awake(s_wake: np.ndarray | float, hours_awake: np.ndarray | float,
     return p.la + (s_wake - p.la) * np.exp(p.d * hours_awake)
 
 
-def s_sleep_step(s: np.ndarray, hours: float, p: ThreeProcessParameters = PARAMETERS
-                 ) -> np.ndarray:
-    """Process S after ``hours`` more sleep: linear recovery below bl, then the exponential
-    approach to ha (part of the step in each phase when it crosses bl)."""
+def s_sleep_step(s: np.ndarray, hours: np.ndarray | float,
+                 p: ThreeProcessParameters = PARAMETERS) -> np.ndarray:
+    """Process S after ``hours`` more sleep (one value, or one per officer): linear recovery
+    below bl, then the exponential approach to ha (part of the time in each phase when it
+    crosses bl)."""
     rate = p.g * (p.bl - p.ha)  # > 0: g and (bl − ha) are both negative
     linear = s + rate * hours
-    out = np.where(s < p.bl, linear, p.ha - (p.ha - s) * math.exp(p.g * hours))
+    out = np.where(s < p.bl, linear, p.ha - (p.ha - s) * np.exp(p.g * hours))
     crossed = (s < p.bl) & (linear > p.bl)
     if crossed.any():
         rest = (linear[crossed] - p.bl) / rate  # hours left after reaching bl

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from forceplan.welfare.fatigue import PARAMETERS, RISK_KSS, SLEEPY_KSS, simulate
+from forceplan.welfare.fatigue import (
+    PARAMETERS,
+    RISK_KSS,
+    SLEEPY_KSS,
+    c_process,
+    s_awake,
+    s_sleep_step,
+    u_process,
+    w_process,
+)
 
 
 @dataclass(frozen=True)
@@ -35,42 +44,82 @@ class SleepRules:
 
 
 def _spans(shape: tuple[int, int], rows: np.ndarray, first: np.ndarray,
-           last: np.ndarray) -> np.ndarray:
+           last: np.ndarray, to_step=None) -> np.ndarray:
     """Boolean matrix, True inside every [first, last) span of its row (vectorised with a
-    difference array; spans are clipped to the grid)."""
+    difference array; spans are clipped to the grid). ``to_step`` converts hours to steps."""
     steps = shape[1]
+    if to_step is not None:
+        first, last = to_step(first), to_step(last)
     first = np.clip(first, 0, steps)
     last = np.clip(last, 0, steps)
     keep = last > first
-    diff = np.zeros((shape[0], steps + 1), dtype=np.int32)
+    diff = np.zeros((shape[0], steps + 1), dtype=np.int16)
     np.add.at(diff, (rows[keep], first[keep]), 1)
     np.add.at(diff, (rows[keep], last[keep]), -1)
-    return np.cumsum(diff[:, :steps], axis=1) > 0
+    return np.cumsum(diff[:, :steps], axis=1, dtype=np.int16) > 0
 
 
-def _window_stats(scores: np.ndarray, rows: np.ndarray, first: np.ndarray, last: np.ndarray,
-                  step: float) -> tuple[np.ndarray, ...]:
-    """Peak and mean KSS and hours at KSS ≥ 7 and ≥ 8 in each [first, last) window, computed
-    one offset at a time across all windows (tours are at most a day long)."""
-    length = last - first
-    peak = np.full(len(rows), -np.inf)
-    total = np.zeros(len(rows))
-    count = np.zeros(len(rows))
-    sleepy = np.zeros(len(rows))
-    risk = np.zeros(len(rows))
-    for offset in range(int(length.max()) if len(rows) else 0):
-        inside = offset < length
-        values = scores[rows[inside], first[inside] + offset]
-        ok = ~np.isnan(values)
-        index = np.flatnonzero(inside)[ok]
-        values = values[ok]
-        peak[index] = np.maximum(peak[index], values)
-        total[index] += values
-        count[index] += 1
-        sleepy[index] += (values >= SLEEPY_KSS) * step
-        risk[index] += (values >= RISK_KSS) * step
+def _segments(asleep: np.ndarray, step: float, p=PARAMETERS) -> tuple[np.ndarray, ...]:
+    """Run-length segments of sleep and wake, and process S at the start of each.
+
+    Returns the flat position (row × steps + step) where each segment begins, in row-major
+    order, and S there. S is carried from segment to segment with the model's closed forms
+    (exact for any length), looping over the segment index across all rows at once: a year
+    is ~700 segments instead of ~35,000 steps.
+    """
+    officers, steps = asleep.shape
+    change = np.ones((officers, steps), dtype=bool)
+    np.not_equal(asleep[:, 1:], asleep[:, :-1], out=change[:, 1:])
+    row, at = np.nonzero(change)
+    counts = np.bincount(row, minlength=officers)
+    row_begins = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    column = np.arange(len(row)) - row_begins[row]
+    width = int(counts.max())
+    begin = np.full((officers, width), steps)
+    begin[row, column] = at
+    sleeping = np.zeros((officers, width), dtype=bool)
+    sleeping[row, column] = asleep[row, at]
+    length = np.diff(np.concatenate([begin, np.full((officers, 1), steps)], axis=1), axis=1)
+    length = np.where(np.arange(width) < counts[:, None], length, 0) * step
+    s_begin = np.empty((officers, width))
+    s = np.full(officers, p.s0)
+    for j in range(width):
+        s_begin[:, j] = s
+        s = np.where(sleeping[:, j], s_sleep_step(s, length[:, j], p),
+                     s_awake(s, length[:, j], p))
+    return row * steps + at, s_begin[row, column]
+
+
+def _tour_stats(line: Timeline, p=PARAMETERS) -> tuple[np.ndarray, ...]:
+    """Peak and mean KSS on duty, and hours at KSS ≥ 7 and ≥ 8, for every tour of a timeline.
+
+    A tour lies inside one waking segment (duty is always awake), so KSS at each of its steps
+    follows in closed form from S at waking: a tours × steps matrix, no time loop.
+    """
+    steps_total = line.asleep.shape[1]
+    begins, s_begins = _segments(line.asleep, line.step_hours, p)
+    rows, first = line.rows, line.first
+    segment = np.searchsorted(begins, rows * steps_total + first, side="right") - 1
+    woke = begins[segment] - rows * steps_total
+    s_woke = s_begins[segment]
+    length = line.last - first
+    offsets = np.arange(max(int(length.max()), 1))
+    steps = first[:, None] + offsets[None, :]
+    on_duty = offsets[None, :] < length[:, None]
+    awake_hours = (steps - woke[:, None]) * line.step_hours
+    per_day = round(24 / line.step_hours)
+    clock = np.arange(per_day) * line.step_hours
+    rhythm = c_process(clock, p) + u_process(clock, p)  # C + U at each step of the day
+    alertness = (s_awake(s_woke[:, None], awake_hours, p) + rhythm[steps % per_day]
+                 + w_process(awake_hours, p))
+    scores = np.clip(10.6 - 0.6 * alertness, 1.0, 9.0)
+    count = on_duty.sum(axis=1)
+    peak = np.where(count > 0, np.where(on_duty, scores, -np.inf).max(axis=1), np.nan)
+    total = np.where(on_duty, scores, 0.0).sum(axis=1)
     mean = np.divide(total, count, out=np.full(len(rows), np.nan), where=count > 0)
-    return np.where(np.isinf(peak), np.nan, peak), mean, sleepy, risk
+    sleepy = ((scores >= SLEEPY_KSS) & on_duty).sum(axis=1) * line.step_hours
+    risk = ((scores >= RISK_KSS) & on_duty).sum(axis=1) * line.step_hours
+    return peak, mean, sleepy, risk
 
 
 @dataclass
@@ -85,18 +134,21 @@ class Timeline:
 
 
 def fatigue_by_shift(duties: pl.DataFrame, rules: SleepRules = SleepRules(),
-                     step_minutes: int = 15) -> pl.DataFrame:
+                     step_minutes: int = 15, officers_per_chunk: int = 400) -> pl.DataFrame:
     """Per shift: peak and mean KSS on duty, and hours at KSS ≥ 7 and ≥ 8.
 
-    ``duties`` has ``person_id`` and local naive ``start`` and ``end`` datetimes.
+    ``duties`` has ``person_id`` and local naive ``start`` and ``end`` datetimes. Officers are
+    taken a few hundred at a time to bound memory; results do not depend on the chunk size.
     """
     if duties.height == 0:
         return duties.with_columns(peak_kss=pl.lit(None, pl.Float64))
-    line = timeline(duties, rules, step_minutes)
-    on_duty = _spans(line.asleep.shape, line.rows, line.first, line.last)
-    scores = simulate(line.asleep, 0.0, line.step_hours, PARAMETERS, record=on_duty)
-    peak, mean, sleepy, risk = _window_stats(scores, line.rows, line.first, line.last,
-                                             line.step_hours)
+    numbered = duties.with_row_index("_row").with_columns(
+        _chunk=(pl.col("person_id").rank("dense") - 1) // officers_per_chunk)
+    results = np.full((4, duties.height), np.nan)
+    for part in numbered.partition_by("_chunk"):
+        line = timeline(part, rules, step_minutes)
+        results[:, part["_row"].to_numpy()] = np.vstack(_tour_stats(line))
+    peak, mean, sleepy, risk = results
     return duties.with_columns(
         peak_kss=pl.Series(peak).round(2), mean_kss=pl.Series(mean).round(2),
         hours_kss_7_plus=pl.Series(sleepy), hours_kss_8_plus=pl.Series(risk))
@@ -127,20 +179,20 @@ def timeline(duties: pl.DataFrame, rules: SleepRules, step_minutes: int = 15) ->
     wake = start_h - commute - rules.prep_minutes / 60
     bedtime = np.maximum(wake - rules.night_sleep_hours,
                          np.floor(wake / 24) * 24 - 24 + rules.earliest_bedtime_hour)
-    asleep |= _spans(shape, rows[early], to_step(bedtime[early]), to_step(wake[early]))
+    spans = [(rows[early], bedtime[early], wake[early])]
     ends_late = (end_clock >= 23) | (end_clock < 11)
     after_night = (end_clock >= 4) & (end_clock < 11)
     length = np.where(after_night, rules.day_sleep_after_night_hours,
                       rules.sleep_after_late_hours)
     home = end_h + commute
-    asleep |= _spans(shape, rows[ends_late], to_step(home[ends_late]),
-                     to_step(home[ends_late] + length[ends_late]))
+    spans.append((rows[ends_late], home[ends_late], home[ends_late] + length[ends_late]))
     if rules.nap_before_night_hours:
         night = (start_clock >= 18) | (start_clock < 2)
         nap_end = start_h - commute - rules.prep_minutes / 60
-        asleep |= _spans(shape, rows[night],
-                         to_step(nap_end[night] - rules.nap_before_night_hours),
-                         to_step(nap_end[night]))
+        spans.append((rows[night], nap_end[night] - rules.nap_before_night_hours,
+                      nap_end[night]))
+    asleep |= _spans(shape, *(np.concatenate(part) for part in zip(*spans, strict=True)),
+                     to_step=to_step)
     # Duty and the commute either side are always awake.
-    asleep &= ~_spans(shape, rows, to_step(start_h - commute), to_step(end_h + commute))
+    asleep &= ~_spans(shape, rows, start_h - commute, end_h + commute, to_step=to_step)
     return Timeline(asleep, rows, to_step(start_h), to_step(end_h), step)
