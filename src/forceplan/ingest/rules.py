@@ -46,6 +46,9 @@ CROSS_FIELD_RULES: dict[str, list[Rule]] = {
              ~pl.col("rest_day_cancelled").fill_null(False)
              & pl.col("rdc_notice_days").is_not_null(),
              "only for a cancelled rest day"),
+        Rule("replacement_rest_day", ("shift_code", "replacement_rest_day"),
+             pl.col("replacement_rest_day").fill_null(False) & pl.col("shift_code").is_not_null(),
+             "only a rest day can replace a cancelled one"),
         Rule("overtime_minutes", ("shift_code", "overtime_minutes"),
              pl.col("shift_code").is_null() & (pl.col("overtime_minutes").fill_null(0) > 0),
              "a rest day has no tour to extend"),

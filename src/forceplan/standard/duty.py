@@ -108,8 +108,14 @@ class RosterAssignment(Record):
     rdc_notice_days: int | None = Field(
         None,
         ge=0,
-        description="Days' notice given of the cancellation (days); required for an RDC.",
+        description="Clear days' notice of the cancellation (neither the day told nor the day "
+        "worked counts); required for an RDC.",
         examples=[9],
+    )
+    replacement_rest_day: bool = Field(
+        False,
+        description="A rest day re-rostered in place of one cancelled at 15 or more days' notice.",
+        examples=[False],
     )
     overtime_minutes: int = Field(
         0, ge=0, le=24 * 60, description="Time worked beyond the tour (minutes).", examples=[60]
@@ -129,6 +135,8 @@ class RosterAssignment(Record):
                 raise ValueError("rdc_notice_days: required when rest_day_cancelled is true")
         elif self.rdc_notice_days is not None:
             raise ValueError("rdc_notice_days: only for a cancelled rest day")
+        if self.replacement_rest_day and self.shift_code is not None:
+            raise ValueError("replacement_rest_day: only a rest day can replace a cancelled one")
         if self.shift_code is None and self.overtime_minutes:
             raise ValueError("overtime_minutes: a rest day has no tour to extend")
         return self

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Time,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -170,6 +171,7 @@ roster_assignments = Table(
     Column("unit_id", String(ID)),
     Column("rest_day_cancelled", Boolean, nullable=False),
     Column("rdc_notice_days", Integer),
+    Column("replacement_rest_day", Boolean, nullable=False, server_default=false()),
     Column("overtime_minutes", Integer, nullable=False),
     Column("single_crewed", Boolean),
     _person_fk(),

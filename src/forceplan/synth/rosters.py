@@ -153,6 +153,24 @@ def absent_mask(absences: pl.DataFrame, people: list[Person], days: list[dt.date
     return mask
 
 
+def replacement_rest_days(grid: np.ndarray, rdc: np.ndarray, long_notice: np.ndarray,
+                          absent: np.ndarray, rng: np.random.Generator
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Re-roster most rest days cancelled at 15+ days' notice: a tour 5-28 days later becomes
+    the replacement rest day (Police Regulations reg. 26). Draws from a generator seeded from
+    ``rng``'s state without advancing it, so the rest of the demo force is unchanged."""
+    state = rng.bit_generator.state["state"]
+    draws = np.random.default_rng(int(state["state"] if isinstance(state, dict) else state))
+    person, day = np.nonzero(rdc & long_notice)
+    later = day + draws.integers(5, 29, size=len(day))
+    ok = (draws.random(len(day)) < 0.85) & (later < grid.shape[1])
+    person, later = person[ok], later[ok]
+    free = (grid[person, later] != REST) & ~absent[person, later] & ~rdc[person, later]
+    replacement = np.zeros(grid.shape, dtype=bool)
+    replacement[person[free], later[free]] = True
+    return np.where(replacement, REST, grid), replacement
+
+
 def generate_roster(
     people: list[Person],
     days: list[dt.date],
@@ -171,6 +189,7 @@ def generate_roster(
     rdc = (grid == REST) & rota[:, None] & past & ~absent & (rng.random(grid.shape) < 0.012)
     grid = np.where(rdc, CODES.index("D"), grid)
     notice = rng.choice([1, 3, 5, 7, 10, 14, 16, 20, 28, 35], size=grid.shape)
+    grid, replacement = replacement_rest_days(grid, rdc, notice >= 15, absent, rng)
     working = grid != REST
     # A past tour was worked unless an absence cancelled it; rest days stay as published.
     status = np.where(
@@ -198,6 +217,7 @@ def generate_roster(
                 "status": status.ravel(),
                 "rest_day_cancelled": rdc.ravel(),
                 "rdc_notice_days": pl.Series(np.where(rdc, notice, -1).ravel()).replace(-1, None),
+                "replacement_rest_day": replacement.ravel(),
                 "overtime_minutes": overtime.ravel(),
                 "single_crewed": single.ravel(),
                 "_worked_response": worked_response.ravel(),
