@@ -159,7 +159,7 @@ def test_machine_readable_output_is_not_wrapped(tmp_path):
     assert datasets[0]["report"]["accepted"] == 3
 
 
-def test_indicators_and_displaced_from_the_command_line(tmp_path):
+def test_indicators_displaced_and_welfare_from_the_command_line(tmp_path):
     assert (
         run("demo-data", "--officers", "40", "--seed", "3", "--no-summary", cwd=tmp_path).returncode
         == 0
@@ -182,6 +182,17 @@ def test_indicators_and_displaced_from_the_command_line(tmp_path):
     )
     assert shared.returncode == 0
     assert '"shared": true' in shared.stdout
+    mine = run("welfare", "summary", "--role", "officer", "--person", "P00001", "-o", "me.csv",
+               cwd=tmp_path)
+    assert mine.returncode == 0, mine.stderr
+    rows = (tmp_path / "me.csv").read_text().splitlines()
+    assert len(rows) == 2 and rows[1].startswith("DEMO,P00001,")
+    everyone = run("welfare", "summary", "--limit", "2", cwd=tmp_path)
+    assert everyone.returncode == 0 and "officer(s) with alerts" in everyone.stdout
+    partner = run("welfare", "summary", "--role", "partner", cwd=tmp_path)
+    assert partner.returncode == 3 and "does not see" in partner.stderr
+    nobody = run("welfare", "summary", "--role", "officer", cwd=tmp_path)
+    assert nobody.returncode == 3 and "person id" in nobody.stderr
 
 
 def test_welfare_fatigue_for_a_roster_file(tmp_path):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from forceplan import __version__
+from forceplan.cli_common import DatabaseOption, console, errors
+from forceplan.cli_common import database as _database
+from forceplan.cli_common import frame_table as _frame_table
+from forceplan.cli_common import parse_date as _date
+from forceplan.cli_common import progress as _progress
+from forceplan.cli_welfare import welfare_app
 from forceplan.errors import ForceplanError
 
 app = typer.Typer(
@@ -31,41 +33,7 @@ standard_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(standard_app, name="standard")
 
-console = Console()
-errors = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        "-d",
-        help="Store URL (default: FORCEPLAN_DATABASE_URL or sqlite:///forceplan.db).",
-        show_default=False,
-    ),
-]
-
-
-def _database(url: str | None):
-    from forceplan.store import Database
-
-    return Database(url)
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[callable]:
-    columns = (
-        TextColumn("{task.description:<32}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task(description, total=1.0)
-
-        def update(stage: str, fraction: float) -> None:
-            progress.update(task, completed=fraction, description=stage)
-
-        yield update
+app.add_typer(welfare_app, name="welfare")
 
 
 @app.command()
@@ -114,19 +82,6 @@ def summary(
 ) -> None:
     """Summarise the store: people by role and length of service, incidents by month and grade."""
     _print_summary(_database(database), force)
-
-
-def _frame_table(title: str, frame, total_row: bool = True) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for name, dtype in frame.schema.items():
-        table.add_column(name.replace("_", " "), justify="right" if dtype.is_numeric() else "left")
-    for row in frame.iter_rows():
-        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
-    if total_row and frame.height:
-        sums = [frame[c].sum() if frame[c].dtype.is_integer() else "" for c in frame.columns]
-        sums[0] = "total"
-        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in sums), style="bold")
-    return table
 
 
 def _print_summary(db, force: str | None) -> None:
@@ -317,16 +272,6 @@ def indicators(
         console.print(f"Drew {len(paths)} chart files in {output or Path('indicators')}")
 
 
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD",
-                                 param_hint=option) from None
-
-
 def _print_indicators(report) -> None:
     s = report.summary
     console.print(f"\n[bold]{report.scope}[/], {report.period[0]} to {report.period[1]}"
@@ -371,33 +316,6 @@ def displaced(
     paths = evidence_pack(report, output)
     console.print(f"Wrote the evidence pack ({len(paths)} files) to {output}:")
     console.print((output / "summary.md").read_text(), markup=False, highlight=False)
-
-
-welfare_app = typer.Typer(help="Officer welfare: fatigue (more to come).", no_args_is_help=True)
-app.add_typer(welfare_app, name="welfare")
-
-
-@welfare_app.command("fatigue")
-def welfare_fatigue(
-    roster: Annotated[Path, typer.Option(help="CSV of tours: person_id, start, end "
-                                         "(local times).")],
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write the per-tour table (CSV).")] = None,
-    commute: Annotated[int, typer.Option(help="Minutes of commute each way.")] = 45,
-) -> None:
-    """Sleepiness (KSS, Three-Process Model) for every tour of a roster."""
-    from forceplan.services.welfare import fatigue_for_roster
-
-    table = fatigue_for_roster(roster, commute)
-    if output:
-        table.write_csv(output)
-        console.print(f"Wrote {table.height:,} tours to {output}")
-    console.print(_frame_table("Fatigue by tour (KSS 7+: sleepy, 8+: risk)", table.head(50),
-                               total_row=False))
-    worst = table.sort("peak_kss", descending=True).head(1)
-    if worst.height:
-        console.print(f"Highest peak KSS {worst['peak_kss'][0]} ({worst['person_id'][0]}, "
-                      f"tour starting {worst['start'][0]})")
 
 
 history_app = typer.Typer(help="Bulk history as Parquet.", no_args_is_help=True)

@@ -53,3 +53,9 @@ class InfeasibleRosterError(ForceplanError):
     def __init__(self, message: str, conflicts: list[str], hint: str | None = None) -> None:
         super().__init__(message, hint)
         self.conflicts = conflicts
+
+
+class AccessDeniedError(ForceplanError):
+    """The person asking may not see or change this (personal welfare data, another unit)."""
+
+    exit_code = 3

@@ -170,7 +170,7 @@ def rest_day_ledger(roster: pl.DataFrame, people: pl.DataFrame, absences: pl.Dat
                      coalesce=True)
                .fill_null(0)
                .select("person_id", rest_days_owed=pl.max_horizontal(
-                   pl.col("due") - pl.col("given"), 0)))
+                   pl.col("due").cast(pl.Int64) - pl.col("given").cast(pl.Int64), 0)))
     period = roster.filter(in_period)
     rostered = period.group_by("person_id").agg(
         rest_days_rostered=(pl.col("shift_code").is_null() | pl.col("rest_day_cancelled")).sum(),

@@ -25,17 +25,16 @@ from forceplan.standard import IncidentCategory
 
 DEPLOYMENT_COLUMNS = ("person_id", "incident_id", "dispatched_at", "category")
 
-#: Categories counted as potentially traumatic by default: deaths, sexual offences, harm to
-#: children, collisions, violence, people in mental-health crisis and domestic abuse.
+#: Categories counted as potentially traumatic by default: deaths, sexual offences and harm to
+#: children. Violence, domestic abuse, mental-health crises and collisions are everyday response
+#: work at category level (a response officer attends several a week), so counting all of them
+#: flags everyone; a force that records severity maps the serious ones onto these categories or
+#: adds them to its own list.
 DEFAULT_TRAUMATIC_CATEGORIES: frozenset[str] = frozenset(
     {
         IncidentCategory.SUDDEN_DEATH.value,
         IncidentCategory.SEXUAL_OFFENCE.value,
         IncidentCategory.CHILD_PROTECTION.value,
-        IncidentCategory.ROAD_TRAFFIC_COLLISION.value,
-        IncidentCategory.VIOLENCE.value,
-        IncidentCategory.MENTAL_HEALTH.value,
-        IncidentCategory.DOMESTIC_ABUSE.value,
     }
 )
 
@@ -44,20 +43,21 @@ DEFAULT_TRAUMATIC_CATEGORIES: frozenset[str] = frozenset(
 class TraumaRules:
     """What counts as trauma exposure and when to flag a TRiM referral (force policy).
 
-    - ``categories``: incident categories counted as traumatic. The default is broad
-      (``DEFAULT_TRAUMATIC_CATEGORIES``) because the standard's categories are broad; a force
-      narrows it to its own policy, or maps only the traumatic part of a category onto it at
+    - ``categories``: incident categories counted as traumatic (``DEFAULT_TRAUMATIC_CATEGORIES``);
+      a force sets its own policy, or maps only the traumatic part of a category onto it at
       import (e.g. road traffic collisions only when fatal or serious, where it records that).
     - ``window_days``: length of the rolling window, in days (default 90).
-    - ``trim_threshold``: exposures within one window that prompt a referral (default 5, a
-      forceplan default, not a national figure).
+    - ``trim_threshold``: exposures within one window that prompt a referral (default 25, a
+      forceplan default, not a national figure: a response officer attends a sudden death or a
+      child-protection or sexual-offence call most weeks, and a flag on everyone helps nobody;
+      in the demo force it flags about the most-exposed fifth of response officers).
     - ``immediate_categories``: categories where a single exposure prompts a referral (default
       none; e.g. a force may refer after every sudden death of a child).
     """
 
     categories: frozenset[str] = DEFAULT_TRAUMATIC_CATEGORIES
     window_days: int = 90
-    trim_threshold: int = 5
+    trim_threshold: int = 25
     immediate_categories: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:

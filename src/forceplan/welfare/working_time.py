@@ -32,6 +32,9 @@ NIGHT_END_HOUR = 6
 BREACH_COLUMNS = {"person_id": pl.String, "rule": pl.String, "start": pl.Date,
                   "end": pl.Date, "value": pl.Float64, "limit": pl.Float64,
                   "detail": pl.String}
+#: Breaches of the Working Time Regulations; the other rules are HSE good practice.
+REGULATION_RULES = frozenset({"average_weekly_hours", "night_worker_hours", "daily_rest",
+                              "weekly_rest"})
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,11 @@ def daily_rest_breaches(tours: pl.DataFrame, rules: WorkingTimeRules) -> pl.Data
     return short.select(
         "person_id", rule=pl.lit("daily_rest"), start="previous", end="date",
         value=pl.col("gap").round(2), limit=pl.lit(float(rules.min_daily_rest_hours)),
-        detail=pl.format("{} h rest between tours (at least {} h)", pl.col("gap").round(1),
-                         pl.lit(rules.min_daily_rest_hours)))
+        detail=pl.when(pl.col("gap") < 0).then(
+            pl.format("tours overlap by {} h (at least {} h rest between tours)",
+                      (-pl.col("gap")).round(1), pl.lit(rules.min_daily_rest_hours)))
+        .otherwise(pl.format("{} h rest between tours (at least {} h)", pl.col("gap").round(1),
+                             pl.lit(rules.min_daily_rest_hours))))
 
 
 def _reference_windows(tours: pl.DataFrame, rules: WorkingTimeRules,
@@ -239,7 +245,8 @@ def long_tour_breaches(tours: pl.DataFrame, rules: WorkingTimeRules) -> pl.DataF
 
 def working_time_breaches(tours: pl.DataFrame, rules: WorkingTimeRules = WorkingTimeRules(),
                           absence_days: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Every breach of every rule: person, rule, first and last date, value, limit, detail.
+    """Every breach of every rule: person, rule, first and last date, value, limit, detail,
+    and kind (``regulation`` for the Working Time Regulations, else ``good practice``).
 
     ``absence_days`` (``person_id``, ``date``) are days of leave or sickness, left out of the
     17-week average.
@@ -253,4 +260,6 @@ def working_time_breaches(tours: pl.DataFrame, rules: WorkingTimeRules = Working
         weekly_rest_breaches(prepared, rules),
         consecutive_breaches(prepared, rules),
         long_tour_breaches(prepared, rules),
-    ]).sort("person_id", "start", "rule")
+    ]).sort("person_id", "start", "rule").with_columns(
+        kind=pl.when(pl.col("rule").is_in(list(REGULATION_RULES)))
+        .then(pl.lit("regulation")).otherwise(pl.lit("good practice")))
