@@ -50,12 +50,18 @@ def progress(description: str) -> Iterator[callable]:
         yield update
 
 
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 def frame_table(title: str, frame, total_row: bool = True) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold")
     for name, dtype in frame.schema.items():
         table.add_column(name.replace("_", " "), justify="right" if dtype.is_numeric() else "left")
     for row in frame.iter_rows():
-        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     if total_row and frame.height:
         sums = [frame[c].sum() if frame[c].dtype.is_integer() else "" for c in frame.columns]
         sums[0] = "total"

@@ -107,3 +107,27 @@ def _write(frame, path: Path) -> None:
         flat = frame.with_columns([frame[c].list.join(" | ") for c, d in frame.schema.items()
                                    if str(d).startswith("List")])
         flat.write_csv(path)
+
+
+@welfare_app.command("allocate")
+def welfare_allocate(
+    weight: Annotated[float, typer.Option(help="The new case's complexity weight "
+                                          "(1.0 = a typical volume crime).")] = 1.0,
+    skill: Annotated[list[str] | None, typer.Option(
+        help="A skill the investigator must hold (repeat for several).")] = None,
+    force: Annotated[str | None, typer.Option(help="Force id (default: the only one).")] = None,
+    unit: Annotated[str | None, typer.Option(help="Only investigators of this unit.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Day of allocation (default today).")
+                     ] = None,
+    top: Annotated[int, typer.Option(help="How many suggestions.")] = 5,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Who could take a new case without going over their safe caseload."""
+    from forceplan.services.welfare_summary import suggest_investigators
+
+    found = suggest_investigators(database(database_url), force, weight, skill or [], unit,
+                                  parse_date(as_of, "--as-of"), top)
+    console.print(frame_table(f"Suggested investigators for a case of weight {weight:g}",
+                              found.select("person_id", "unit_id", "weighted_caseload",
+                                           "load_after", "safe_limit", "within_limit",
+                                           "reason"), total_row=False))

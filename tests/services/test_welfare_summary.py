@@ -44,3 +44,19 @@ def test_a_supervisor_sees_their_team_and_an_officer_only_themselves(demo):
     assert planner.officers.height == 0 and planner.teams.height > 0
     with pytest.raises(AccessDeniedError):
         welfare_summary(demo, viewer_for(demo, "DEMO", "partner", None), "DEMO")
+
+
+def test_allocation_suggests_investigators_within_their_safe_caseload(demo):
+    import datetime as dt
+
+    from forceplan.errors import NotFoundError
+    from forceplan.services.welfare_summary import suggest_investigators
+
+    found = suggest_investigators(demo, "DEMO", 1.5, [], as_of=dt.date(2026, 3, 31), top=3)
+    assert 0 < found.height <= 3
+    within = found["within_limit"].to_list()
+    assert within == sorted(within, reverse=True)  # anyone within the limit comes first
+    assert (found.filter("within_limit")["load_after"]
+            <= found.filter("within_limit")["safe_limit"]).all()
+    with pytest.raises(NotFoundError, match="nosuch"):
+        suggest_investigators(demo, "DEMO", 1.0, ["nosuch"], as_of=dt.date(2026, 3, 31))

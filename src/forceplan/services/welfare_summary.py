@@ -245,3 +245,32 @@ def viewer_for(database: Database, force: str, role: str, person: str | None) ->
                     todo.extend(children.get(unit_id, []))
             units = frozenset(found)
     return Viewer(role=role, force_id=force, person_id=person, unit_ids=units)
+
+
+def suggest_investigators(database: Database, force: str | None, case_weight: float,
+                          skills: list[str], unit: str | None = None,
+                          as_of: dt.date | None = None, top: int = 5) -> pl.DataFrame:
+    """Who could take a new case: investigators with the skills, within their safe caseload
+    first (the welfare issue's allocation suggestions)."""
+    scope = resolve_scope(database, force, unit, None)
+    force_id, day = scope.force_ids[0], as_of or dt.date.today()
+    with database.read() as c:
+        inputs = WelfareInputs(
+            force_id, scope.timezone,
+            people=read_frame(c, t.people, t.people.c.force_id == force_id),
+            shifts=pl.DataFrame(), roster=pl.DataFrame(),
+            absences=read_frame(c, t.absences, t.absences.c.force_id == force_id),
+            restrictions=pl.DataFrame(),
+            skills=read_frame(c, t.person_skills, t.person_skills.c.force_id == force_id),
+            deployments=pl.DataFrame(),
+            cases=read_frame(c, t.cases, t.cases.c.force_id == force_id),
+            unit_ids=scope.unit_ids)
+    investigators = _investigators(inputs, day)
+    if scope.unit_ids:
+        investigators = investigators.filter(pl.col("unit_id").is_in(scope.unit_ids))
+    loads = caseload.caseloads(inputs.cases, investigators, day)
+    try:
+        return caseload.suggest_allocation(case_weight, skills, loads, investigators, top=top)
+    except ValueError as exc:
+        raise NotFoundError(str(exc), hint="check the skill codes (forceplan summary lists "
+                            "them) or widen --unit") from None
