@@ -16,6 +16,7 @@ from forceplan.cli_common import database as _database
 from forceplan.cli_common import frame_table as _frame_table
 from forceplan.cli_common import parse_date as _date
 from forceplan.cli_common import progress as _progress
+from forceplan.cli_forecast import forecast_app
 from forceplan.cli_welfare import welfare_app
 from forceplan.errors import ForceplanError
 
@@ -33,6 +34,7 @@ standard_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(standard_app, name="standard")
 
+app.add_typer(forecast_app, name="forecast")
 app.add_typer(welfare_app, name="welfare")
 
 

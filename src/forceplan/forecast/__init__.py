@@ -1,0 +1,1 @@
+"""Demand forecasts with intervals (the forecasting issue)."""
