@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from forceplan import __version__
@@ -18,6 +19,7 @@ from forceplan.cli_common import parse_date as _date
 from forceplan.cli_common import progress as _progress
 from forceplan.cli_forecast import forecast_app
 from forceplan.cli_welfare import welfare_app
+from forceplan.cli_workforce import workforce_app
 from forceplan.errors import ForceplanError
 
 app = typer.Typer(
@@ -36,6 +38,7 @@ app.add_typer(standard_app, name="standard")
 
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(welfare_app, name="welfare")
+app.add_typer(workforce_app, name="workforce")
 
 
 @app.command()
@@ -431,9 +434,9 @@ def main() -> None:
     try:
         app()
     except ForceplanError as exc:
-        errors.print(f"[bold red]Error:[/] {exc.message}")
+        errors.print(f"[bold red]Error:[/] {escape(exc.message)}")
         if exc.hint:
-            errors.print(f"[yellow]What to do:[/] {exc.hint}")
+            errors.print(f"[yellow]What to do:[/] {escape(exc.hint)}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         errors.print("[red]Interrupted: nothing was left half-written.[/]")
