@@ -14,12 +14,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## make demo: install, generate the synthetic demo force into ./forceplan.db, summarise it,
 ## and show what the system does with it (indicators with charts, displaced-demand evidence,
-## the welfare summary as occupational health sees it)
+## the welfare summary as occupational health sees it, a four-year workforce projection)
 demo: $(STAMP)
 	$(BIN)/forceplan demo-data --officers 600 --years 1 --seed 42
 	$(BIN)/forceplan indicators --output demo-output/indicators --charts
 	$(BIN)/forceplan displaced --output demo-output/evidence
 	$(BIN)/forceplan welfare summary --limit 5 --output demo-output/welfare-officers.csv
+	$(BIN)/forceplan workforce project --years 4 --runs 1000 \
+		--scenario docs/examples/neighbourhood-surge.toml --output demo-output/workforce
 
 ## make test: install and run the whole test suite (PostgreSQL too when
 ## FORCEPLAN_TEST_POSTGRES_URL is set; .ci/run starts one)
