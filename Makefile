@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## make demo: install, generate the synthetic demo force into ./forceplan.db, summarise it,
 ## and show what the system does with it (indicators with charts, displaced-demand evidence,
-## the welfare summary as occupational health sees it, a four-year workforce projection)
+## the welfare summary as occupational health sees it, a four-year workforce projection,
+## an 8-week demand forecast by grade)
 demo: $(STAMP)
 	$(BIN)/forceplan demo-data --officers 600 --years 1 --seed 42
 	$(BIN)/forceplan indicators --output demo-output/indicators --charts
@@ -22,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/forceplan welfare summary --limit 5 --output demo-output/welfare-officers.csv
 	$(BIN)/forceplan workforce project --years 4 --runs 1000 \
 		--scenario docs/examples/neighbourhood-surge.toml --output demo-output/workforce
+	$(BIN)/forceplan forecast run --by grade --horizon 8w --output demo-output/forecast.csv
 
 ## make test: install and run the whole test suite (PostgreSQL too when
 ## FORCEPLAN_TEST_POSTGRES_URL is set; .ci/run starts one)

@@ -148,3 +148,13 @@ def test_horizons():
     assert horizon_steps("36", "1h") == 36
     with pytest.raises(ValueError):
         horizon_steps("3h", "1d")
+
+
+def test_a_bank_holiday_with_nothing_forecast_stays_zero():
+    history = hourly("quiet", 30, 5.0, holiday_factor=1.5)
+    result = forecast_series(history, ForecastSettings(horizon=24 * 23))
+    silent = result.forecasts.with_columns(
+        [pl.lit(0.0).alias(c) for c in ("yhat", "lo-80", "hi-80", "lo-95", "hi-95")])
+    holidays = public_holidays(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    adjusted = adjust.apply_holidays(silent, history, holidays, hourly=True)
+    assert adjusted["yhat"].is_finite().all() and adjusted["yhat"].sum() == 0

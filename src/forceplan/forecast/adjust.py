@@ -97,7 +97,7 @@ def apply_holidays(forecasts: pl.DataFrame, history: pl.DataFrame,
                .with_columns(day_total=pl.col("yhat").sum().over("unique_id", "day"),
                              usual=pl.col("yhat") / pl.col("yhat").sum().over("unique_id",
                                                                                "day")))
-        factor = (pl.when(pl.col("usual") > 0)
+        factor = (pl.when(pl.col("usual").is_finite() & (pl.col("usual") > 0))
                   .then(pl.col("sunday").fill_null(pl.col("usual")) / pl.col("usual"))
                   .otherwise(1.0) * pl.col("effect"))
     else:

@@ -303,3 +303,36 @@ INSERT_ORDER = [
     deployments,
     cases,
 ]
+
+forecast_runs = Table(
+    "forecast_runs",
+    metadata,
+    Column("id", String(ID), primary_key=True),  # uuid4 hex
+    Column("force_id", String(ID), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("measure", String(CODE), nullable=False),  # incidents | officer_hours
+    Column("breakdown", String(CODE), nullable=False),  # category | grade | none
+    Column("unit_id", String(ID)),  # None: the whole force
+    Column("freq", String(CODE), nullable=False),  # 1h | 1d
+    Column("horizon_steps", Integer, nullable=False),
+    # The last period of history used, as local wall-clock time in the force's time zone.
+    Column("history_end", DateTime(), nullable=False),
+    Column("settings", JSON, nullable=False),
+    _force_fk(),
+    Index("ix_forecast_runs_force", "force_id", "created_at"),
+)
+
+forecast_values = Table(
+    "forecast_values",
+    metadata,
+    Column("run_id", String(ID), primary_key=True),
+    Column("unique_id", String(LABEL), primary_key=True),
+    Column("ds", DateTime(), primary_key=True),  # local wall-clock period start
+    Column("yhat", Float, nullable=False),
+    Column("lo_80", Float, nullable=False),
+    Column("hi_80", Float, nullable=False),
+    Column("lo_95", Float, nullable=False),
+    Column("hi_95", Float, nullable=False),
+    Column("model", String(LABEL), nullable=False),
+    ForeignKeyConstraint(["run_id"], ["forecast_runs.id"], ondelete="CASCADE"),
+)
