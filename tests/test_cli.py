@@ -208,3 +208,16 @@ def test_welfare_fatigue_for_a_roster_file(tmp_path):
     roster.write_text("person_id,start,end\nP1,2025-06-02 22:00,yesterday\n")
     bad = run("welfare", "fatigue", "--roster", str(roster), cwd=tmp_path)
     assert bad.returncode == 1 and "line 2" in bad.stderr and "end" in bad.stderr
+
+
+def test_staffing_from_the_command_line(tmp_path):
+    assert run("demo-data", "--officers", "40", "--seed", "4", "--no-summary",
+               cwd=tmp_path).returncode == 0
+    result = run("staffing", "--unit", "N", "--output", "staff", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "establishment needed" in result.stdout
+    assert (tmp_path / "staff" / "requirement_by_hour_of_week.csv").exists()
+    assert (tmp_path / "staff" / "need_vs_on_duty.png").exists()
+    (tmp_path / "bad.toml").write_text("[[targets]]\nminutes = 15\n")
+    bad = run("staffing", "--targets", "bad.toml", cwd=tmp_path)
+    assert bad.returncode == 1 and "bad.toml" in bad.stderr

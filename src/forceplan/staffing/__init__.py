@@ -1,0 +1,1 @@
+"""From demand to officers needed: queueing, allowances and establishment (the staffing issue)."""
