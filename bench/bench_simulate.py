@@ -115,7 +115,8 @@ def simpy_run(prepared, demand) -> dict:
         yield env.timeout(start - env.now)
         break_due, had_break = start + CONFIG.break_after_minutes, False
         while env.now < end:
-            if not had_break and env.now >= break_due:
+            grade_one_waiting = bool(queue[pool]) and queue[pool][0][0] == 1
+            if not had_break and env.now >= break_due and not grade_one_waiting:
                 had_break = True
                 if env.now + CONFIG.break_minutes <= end:
                     yield env.timeout(CONFIG.break_minutes)
