@@ -27,7 +27,8 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.
 def test_help_lists_every_command(tmp_path):
     result = run("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("demo-data", "summary", "db", "standard", "version"):
+    for command in ("demo-data", "summary", "db", "standard", "version", "welfare", "forecast",
+                    "staffing", "simulate", "scenario", "workforce"):
         assert command in result.stdout
 
 

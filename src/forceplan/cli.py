@@ -18,6 +18,7 @@ from forceplan.cli_common import frame_table as _frame_table
 from forceplan.cli_common import parse_date as _date
 from forceplan.cli_common import progress as _progress
 from forceplan.cli_forecast import forecast_app
+from forceplan.cli_scenario import scenario_app
 from forceplan.cli_simulate import simulate
 from forceplan.cli_staffing import staffing
 from forceplan.cli_welfare import welfare_app
@@ -39,6 +40,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(standard_app, name="standard")
 
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(scenario_app, name="scenario")
 app.command("staffing")(staffing)
 app.command("simulate")(simulate)
 app.add_typer(welfare_app, name="welfare")
