@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 
 from forceplan.cli_common import console, frame_table
@@ -32,10 +31,7 @@ def simulate(
     settings = load_config(config, replications=replications, seed=seed)
     with console.status(f"Simulating {settings.replications} replication(s)…"):
         report = simulate_files(incidents, duty, settings, output)
-    grades = report["by_grade"]
-    shown = grades.group_by("grade").agg(
-        [pl.col(c).mean().round(3) for c in grades.columns
-         if c not in ("grade", "replication") and grades[c].dtype.is_numeric()]).sort("grade")
-    console.print(frame_table("Response by grade (mean over replications)", shown,
+    console.print(frame_table("Response by grade (mean over replications)",
+                              report["by_grade_mean"],
                               total_row=False))
     console.print(f"Summary with 95% confidence intervals written to {output}")

@@ -43,12 +43,8 @@ def staffing(
                   f"(officers now: {s['officers_fte_now']} FTE).")
     console.print(f"The current roster is short in {s['hours_short']} of 168 hours of the week "
                   f"({s['officer_hours_short_a_week']:,} officer-hours a week).")
-    worst = report.by_hour.sort("gap").head(10).select(
-        "hour_of_week", "arrivals_per_hour", "busy_officers", "officers_needed",
-        "on_duty_now", "gap")
-    console.print(frame_table("Hours of the week furthest short", worst.with_columns(
-        worst["arrivals_per_hour"].round(2), worst["busy_officers"].round(1),
-        worst["on_duty_now"].round(1), worst["gap"].round(1)), total_row=False))
+    console.print(frame_table("Hours of the week furthest short", report.furthest_short(),
+                              total_row=False))
     if output:
         output.mkdir(parents=True, exist_ok=True)
         report.by_hour.write_csv(output / "requirement_by_hour_of_week.csv")

@@ -14,7 +14,7 @@ import polars as pl
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-def _save(figure: plt.Figure, folder: Path, name: str) -> list[Path]:
+def save_figure(figure: plt.Figure, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for suffix in ("png", "svg"):
@@ -40,7 +40,7 @@ def hour_of_week_heatmap(values: pl.DataFrame, column: str, title: str, folder: 
     axis.set_xlabel("hour of day (local time)")
     axis.set_title(title)
     figure.colorbar(image, ax=axis, fraction=0.025)
-    return _save(figure, folder, name)
+    return save_figure(figure, folder, name)
 
 
 def demand_vs_capacity(balance: pl.DataFrame, folder: Path, tipping_point: float) -> list[Path]:
@@ -58,7 +58,7 @@ def demand_vs_capacity(balance: pl.DataFrame, folder: Path, tipping_point: float
     axis.set_ylabel("officers (average)")
     axis.set_title("Demand against capacity by hour of the week")
     axis.legend(loc="upper left", fontsize=8)
-    return _save(figure, folder, "demand_vs_capacity")
+    return save_figure(figure, folder, "demand_vs_capacity")
 
 
 def displaced_by_agency(displaced: pl.DataFrame, folder: Path) -> list[Path]:
@@ -71,4 +71,4 @@ def displaced_by_agency(displaced: pl.DataFrame, folder: Path) -> list[Path]:
     axis.set_title("Police time spent on demand attributed to partner agencies")
     axis.tick_params(axis="x", rotation=45)
     axis.legend(fontsize=8)
-    return _save(figure, folder, "displaced_demand_by_agency")
+    return save_figure(figure, folder, "displaced_demand_by_agency")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from forceplan.charts.figures import _save, plt
+from forceplan.charts.figures import plt, save_figure
 
 
 def forecast_vs_actual(points: pl.DataFrame, folder: Path, name: str = "forecast_vs_actual",
@@ -33,4 +33,4 @@ def forecast_vs_actual(points: pl.DataFrame, folder: Path, name: str = "forecast
         axis.legend(loc="upper right", fontsize=8, ncols=4)
         axis.set_ylim(bottom=0)
     figure.tight_layout()
-    return _save(figure, folder, name)
+    return save_figure(figure, folder, name)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import polars as pl
 
-from forceplan.charts.figures import _save
+from forceplan.charts.figures import save_figure
 
 
 def share_within_target(by_grade: pl.DataFrame, folder: Path) -> list[Path]:
@@ -35,7 +35,7 @@ def share_within_target(by_grade: pl.DataFrame, folder: Path) -> list[Path]:
     ax.set_ylabel("share within attendance target")
     ax.set_title("Response within target by scenario (95% CI)")
     ax.legend()
-    return _save(figure, folder, "share_within_target")
+    return save_figure(figure, folder, "share_within_target")
 
 
 def utilisation(by_scenario: pl.DataFrame, folder: Path) -> list[Path]:
@@ -49,7 +49,7 @@ def utilisation(by_scenario: pl.DataFrame, folder: Path) -> list[Path]:
     ax.set_ylabel("busy share of time on duty")
     ax.set_title("Utilisation by scenario (95% CI)")
     ax.tick_params(axis="x", rotation=30)
-    return _save(figure, folder, "utilisation")
+    return save_figure(figure, folder, "utilisation")
 
 
 def cover_vs_demand(profiles: pl.DataFrame, folder: Path) -> list[Path]:
@@ -68,4 +68,4 @@ def cover_vs_demand(profiles: pl.DataFrame, folder: Path) -> list[Path]:
     ax.set_xticks(range(0, 24, 3))
     ax.set_title("Cover against demand by hour")
     ax.legend(fontsize="small", loc="upper left")
-    return _save(figure, folder, "cover_vs_demand")
+    return save_figure(figure, folder, "cover_vs_demand")

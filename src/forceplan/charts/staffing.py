@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from forceplan.charts.figures import DAYS, _save, plt
+from forceplan.charts.figures import DAYS, plt, save_figure
 
 
 def need_vs_on_duty(by_hour: pl.DataFrame, folder: Path, title: str) -> list[Path]:
@@ -27,4 +27,4 @@ def need_vs_on_duty(by_hour: pl.DataFrame, folder: Path, title: str) -> list[Pat
     axis.set_title(title, loc="left", fontsize=10)
     axis.legend(loc="upper left", fontsize=8)
     figure.tight_layout()
-    return _save(figure, folder, "need_vs_on_duty")
+    return save_figure(figure, folder, "need_vs_on_duty")

@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from forceplan.charts.figures import _save
+from forceplan.charts.figures import save_figure
 
 BLUE = "#1f5f99"
 COLOURS = ("#1f5f99", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#7f8c8d", "#16a085")
@@ -78,7 +78,7 @@ def headcount_fan(table: pl.DataFrame, folder: Path, name: str = "headcount_fan"
         axes[0].legend(fontsize=7, loc="lower left")
     figure.suptitle("Headcount by role (mean, 80% and 95% intervals of the Monte Carlo runs)")
     figure.tight_layout()
-    return _save(figure, folder, name)
+    return save_figure(figure, folder, name)
 
 
 def experience_mix_chart(table: pl.DataFrame, folder: Path, name: str = "experience_mix"
@@ -98,7 +98,7 @@ def experience_mix_chart(table: pl.DataFrame, folder: Path, name: str = "experie
     axes[0].legend(fontsize=7, loc="upper left")
     figure.suptitle("Experience mix (mean and 80% interval)")
     figure.tight_layout()
-    return _save(figure, folder, name)
+    return save_figure(figure, folder, name)
 
 
 def scenario_chart(table: pl.DataFrame, folder: Path, name: str = "scenario_comparison"
@@ -122,7 +122,7 @@ def scenario_chart(table: pl.DataFrame, folder: Path, name: str = "scenario_comp
         axes[0].legend(fontsize=7)
     figure.suptitle("Scenarios side by side (mean and 80% interval)")
     figure.tight_layout()
-    return _save(figure, folder, name)
+    return save_figure(figure, folder, name)
 
 
 def workforce_charts(tables: Mapping[str, pl.DataFrame], folder: Path,

@@ -277,6 +277,35 @@ def _fallback(frame: pl.DataFrame, horizon: int, freq: str, reason: str
             cv.select("unique_id", "ds", "cutoff", "y", "yhat"))
 
 
+def _route(settings: ForecastSettings, week: int) -> pl.Expr:
+    """How each series is forecast: ``constant`` and ``short`` fall back to seasonal naive;
+    ``sparse`` hourly series go through daily totals (they need three weeks); the rest are
+    ``dense``."""
+    sparse = (settings.freq == "1h") & (pl.col("mean") < settings.sparse_per_step)
+    need = 2 * week + min(settings.horizon, settings.cv_horizon_max)
+    return (pl.when("constant").then(pl.lit("constant"))
+            .when(sparse & (pl.col("n") >= 24 * 21)).then(pl.lit("sparse"))
+            .when(sparse | (pl.col("n") < need)).then(pl.lit("short"))
+            .otherwise(pl.lit("dense")))
+
+
+def _run_sparse(hourly: pl.DataFrame, settings: ForecastSettings
+                ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Sparse hourly series: daily totals cross-validated and forecast, then spread over the
+    hours (forecasts and cross-validation alike)."""
+    group = _Group(_daily(hourly), "1d", 7, (7,))
+    f, c, v = _run_group(group, -(-settings.horizon // 24), settings)
+    last = hourly.group_by("unique_id").agg(last=pl.col("ds").max())
+    spread = _spread_daily(f, hourly, settings).join(last, on="unique_id").filter(
+        pl.col("ds") > pl.col("last")).drop("last")
+    hourly_cv = _spread_daily(v.drop("y"), hourly, settings).join(
+        hourly.select("unique_id", "ds", "y"), on=["unique_id", "ds"])
+    return (spread.group_by("unique_id", maintain_order=True).head(settings.horizon),
+            c.with_columns(note=pl.lit("sparse: daily totals chosen by cross-validation, "
+                                       "spread by hour-of-day shares")),
+            hourly_cv.select("unique_id", "ds", "cutoff", "y", "yhat"))
+
+
 def forecast_series(frame: pl.DataFrame, settings: ForecastSettings = ForecastSettings()
                     ) -> ForecastResult:
     """Forecasts with intervals for every series of a checked long frame (unique_id, ds, y
@@ -287,46 +316,29 @@ def forecast_series(frame: pl.DataFrame, settings: ForecastSettings = ForecastSe
         n=pl.len(), mean=pl.col("y").mean(), nonneg=(pl.col("y") >= 0).all(),
         is_count=((pl.col("y") >= 0) & (pl.col("y") == pl.col("y").round())).all(),
         constant=(pl.col("y").n_unique() == 1) | ((pl.col("y") != 0).sum() < 3))
-    need = 2 * week + min(settings.horizon, settings.cv_horizon_max)
-    sparse = (settings.freq == "1h") & (pl.col("mean") < settings.sparse_per_step)
-    short_ids = stats.filter((pl.col("n") < need) & ~sparse)["unique_id"].to_list()
-    constant_ids = stats.filter("constant")["unique_id"].to_list()
-    sparse_ids = stats.filter(sparse & ~pl.col("constant")
-                              & (pl.col("n") >= 24 * (2 * 7 + 7)))["unique_id"].to_list()
-    short_ids += stats.filter(sparse & ~pl.col("constant") & (
-        pl.col("n") < 24 * 21))["unique_id"].to_list()
-    plain = set(short_ids) | set(constant_ids)
-    dense_ids = [u for u in stats["unique_id"] if u not in plain and u not in set(sparse_ids)]
+    routes = stats.with_columns(route=_route(settings, week)).group_by("route").agg(
+        pl.col("unique_id"))
+    ids = dict(routes.iter_rows())
     parts, choices, cvs = [], [], []
-    if dense_ids:
-        group = _Group(frame.filter(pl.col("unique_id").is_in(dense_ids)), settings.freq,
+    if ids.get("dense"):
+        group = _Group(frame.filter(pl.col("unique_id").is_in(ids["dense"])), settings.freq,
                        week, season)
         f, c, v = _run_group(group, settings.horizon, settings)
         parts.append(f)
         choices.append(c.with_columns(note=pl.lit("chosen by cross-validation")))
         cvs.append(v)
-    if len(sparse_ids):
-        hourly = frame.filter(pl.col("unique_id").is_in(sparse_ids))
-        group = _Group(_daily(hourly), "1d", 7, (7,))
-        days = -(-settings.horizon // 24)
-        f, c, v = _run_group(group, days, settings)
-        last = hourly.group_by("unique_id").agg(last=pl.col("ds").max())
-        spread = _spread_daily(f, hourly, settings).join(last, on="unique_id").filter(
-            pl.col("ds") > pl.col("last")).drop("last")
-        parts.append(spread.group_by("unique_id", maintain_order=True).head(settings.horizon))
-        choices.append(c.with_columns(note=pl.lit(
-            "sparse: daily totals chosen by cross-validation, spread by hour-of-day shares")))
-        hourly_cv = _spread_daily(v.drop("y"), hourly, settings).join(
-            hourly.select("unique_id", "ds", "y"), on=["unique_id", "ds"])
-        cvs.append(hourly_cv.select("unique_id", "ds", "cutoff", "y", "yhat"))
-    for ids, reason in ((constant_ids, "constant, or fewer than 3 non-zero values: fallback "
-                         "to seasonal naive"),
-                        (short_ids, "history too short for cross-validation: fallback to "
-                         "seasonal naive")):
-        ids = [u for u in ids if u in plain]
-        plain -= set(ids)
-        if ids:
-            f, c, v = _fallback(frame.filter(pl.col("unique_id").is_in(ids)),
+    if ids.get("sparse"):
+        f, c, v = _run_sparse(frame.filter(pl.col("unique_id").is_in(ids["sparse"])),
+                              settings)
+        parts.append(f)
+        choices.append(c)
+        cvs.append(v)
+    for route, reason in (("constant", "constant, or fewer than 3 non-zero values: fallback "
+                           "to seasonal naive"),
+                          ("short", "history too short for cross-validation: fallback to "
+                           "seasonal naive")):
+        if ids.get(route):
+            f, c, v = _fallback(frame.filter(pl.col("unique_id").is_in(ids[route])),
                                 settings.horizon, settings.freq, reason)
             parts.append(f)
             choices.append(c)

@@ -137,7 +137,7 @@ def _descends(unit: str, ancestor: str, units: dict) -> bool:
     return False
 
 
-def _period(start: dt.date | None, end: dt.date | None, timezone: str) -> tuple[dt.datetime,
+def utc_period(start: dt.date | None, end: dt.date | None, timezone: str) -> tuple[dt.datetime,
                                                                                 dt.datetime]:
     zone = ZoneInfo(timezone)
     low = dt.datetime.combine(start or dt.date(1900, 1, 1), dt.time(), zone)
@@ -180,7 +180,7 @@ def load_incidents(database: Database, scope: Scope, low: dt.datetime,
     return frame
 
 
-def _tours(database: Database, scope: Scope, low: dt.datetime, high: dt.datetime
+def worked_tours(database: Database, scope: Scope, low: dt.datetime, high: dt.datetime
            ) -> tuple[pl.LazyFrame, pl.DataFrame, float]:
     """Worked tours of responding officers (start UTC, hours), hours lost to absences by kind,
     and the officers' total FTE."""
@@ -236,7 +236,7 @@ def compute_indicators(
     """Every indicator of docs/indicators.md for one scope and period."""
     database.require_current()
     scope = resolve_scope(database, force, unit, group, regions)
-    low, high = _period(start, end, scope.timezone)
+    low, high = utc_period(start, end, scope.timezone)
     rates = {**DEFAULT_COST_BY_RANK, **(cost_by_rank or {})}
     deployments = load_deployments(database, scope, low, high, rates)
     incidents = with_officer_hours(with_local_time(
@@ -251,7 +251,7 @@ def compute_indicators(
     first = max(low, span[0])
     last = min(high, span[1] + dt.timedelta(seconds=1))
     weeks = (last - first).total_seconds() / (7 * 86400)
-    tours, abstractions, fte = _tours(database, scope, first, last)
+    tours, abstractions, fte = worked_tours(database, scope, first, last)
     tables = {f"demand_by_{b}": ind.demand_by(incidents, b) for b in ind.BREAKDOWNS}
     tables["attendance_by_grade"] = ind.attendance(incidents)
     busy = ind.busy_by_hour_of_week(incidents, scope.timezone, weeks)

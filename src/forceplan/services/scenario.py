@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 
 from forceplan.errors import ConfigurationError
@@ -15,9 +14,7 @@ from forceplan.scenario import (
     parse_spec,
     run_scenarios,
 )
-from forceplan.services.simulate import _read, load_config
-from forceplan.simulate import SimulationConfig
-from forceplan.simulate.config import TimeOnTaskModel, TravelModel
+from forceplan.services.simulate import config_from_mapping, load_config, read_table
 
 INCIDENT_COLUMNS = ("received_at", "grade")
 DUTY_COLUMNS = ("person_id", "start", "end")
@@ -50,43 +47,18 @@ def read_spec(path: Path) -> ScenarioSpec:
     return parse_spec(data, str(path), path.parent)
 
 
-def config_from_mapping(data: dict, source: str) -> SimulationConfig:
-    """Simulation settings given inline in a scenario file (same keys as a settings file)."""
-    known = {f.name for f in fields(SimulationConfig)}
-    if unknown := sorted(set(data) - known):
-        raise ConfigurationError(
-            f"{source}: unknown setting(s) {', '.join(unknown)} in baseline.simulation",
-            f"known: {', '.join(sorted(known))}")
-    data = dict(data)
-    try:
-        if "travel" in data:
-            travel = dict(data["travel"])
-            travel["by_grade"] = {int(k): tuple(v) for k, v in travel.get("by_grade", {}).items()}
-            data["travel"] = TravelModel(**travel)
-        if "time_on_task" in data:
-            data["time_on_task"] = TimeOnTaskModel(**data["time_on_task"])
-        for key in ("double_crewed_categories", "preempt_grades", "abandon_grades"):
-            if key in data:
-                data[key] = frozenset(data[key])
-        return SimulationConfig(**data)
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ConfigurationError(f"{source}: baseline.simulation: {exc}",
-                                 "See docs/simulate.md for the settings.") from None
-
-
 def load_inputs(spec: ScenarioSpec, replications: int | None = None,
                 seed: int | None = None) -> BaselineInputs:
     """Read the files the spec names (incidents, duty, settings, shift patterns)."""
     if spec.simulation_file is not None:
         config = load_config(spec.simulation_file, replications=replications, seed=seed)
     else:
-        overrides = {k: v for k, v in (("replications", replications), ("seed", seed))
-                     if v is not None}
-        config = config_from_mapping({**spec.simulation, **overrides}, spec.source)
-    patterns = {s.shift_pattern: _read(s.shift_pattern, DUTY_COLUMNS, "duty")
+        config = config_from_mapping(spec.simulation, spec.source, "baseline.simulation",
+                                     replications=replications, seed=seed)
+    patterns = {s.shift_pattern: read_table(s.shift_pattern, DUTY_COLUMNS, "duty")
                 for s in spec.scenarios if s.shift_pattern is not None}
-    return BaselineInputs(_read(spec.incidents, INCIDENT_COLUMNS, "incidents"),
-                          _read(spec.duty, DUTY_COLUMNS, "duty"), config, patterns)
+    return BaselineInputs(read_table(spec.incidents, INCIDENT_COLUMNS, "incidents"),
+                          read_table(spec.duty, DUTY_COLUMNS, "duty"), config, patterns)
 
 
 def write_outputs(comparison: Comparison, spec: ScenarioSpec, output: Path) -> list[Path]:

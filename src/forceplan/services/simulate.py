@@ -16,21 +16,17 @@ from forceplan.simulate.config import TimeOnTaskModel, TravelModel
 INCIDENT_TIMES = ("received_at", "first_arrival_at", "cleared_at")
 
 
-def load_config(path: Path | None, **overrides: object) -> SimulationConfig:
-    """Settings from TOML or JSON (keys as in ``SimulationConfig``, with [travel] and
-    [time_on_task] tables); unknown keys are refused by name."""
-    data: dict = {}
-    if path is not None:
-        try:
-            text = path.read_text()
-            data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        except (OSError, ValueError) as exc:
-            raise ConfigurationError(f"{path}: cannot read the settings: {exc}",
-                                     hint="TOML or JSON; see docs/simulate.md") from None
+def config_from_mapping(data: dict, source: str, where: str = "",
+                        **overrides: object) -> SimulationConfig:
+    """Settings from a mapping (keys as in ``SimulationConfig``, with ``travel`` and
+    ``time_on_task`` tables); unknown keys are refused by name. ``where`` names the place in
+    ``source`` (e.g. "baseline.simulation" inside a scenario file)."""
+    at = f" in {where}" if where else ""
     known = {f.name for f in fields(SimulationConfig)}
     if unknown := sorted(set(data) - known):
-        raise ConfigurationError(f"{path}: unknown setting(s) {', '.join(unknown)}",
+        raise ConfigurationError(f"{source}: unknown setting(s) {', '.join(unknown)}{at}",
                                  hint=f"known: {', '.join(sorted(known))}")
+    data = dict(data)
     try:
         if "travel" in data:
             travel = dict(data["travel"])
@@ -44,11 +40,24 @@ def load_config(path: Path | None, **overrides: object) -> SimulationConfig:
                 data[key] = frozenset(data[key])
         data.update({k: v for k, v in overrides.items() if v is not None})
         return SimulationConfig(**data)
-    except TypeError as exc:
-        raise ConfigurationError(f"{path}: {exc}", hint="see docs/simulate.md") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ConfigurationError(f"{source}{at}: {exc}", hint="see docs/simulate.md") from None
 
 
-def _read(path: Path, required: tuple[str, ...], what: str) -> pl.DataFrame:
+def load_config(path: Path | None, **overrides: object) -> SimulationConfig:
+    """Settings from a TOML or JSON file (see ``config_from_mapping``)."""
+    data: dict = {}
+    if path is not None:
+        try:
+            text = path.read_text()
+            data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"{path}: cannot read the settings: {exc}",
+                                     hint="TOML or JSON; see docs/simulate.md") from None
+    return config_from_mapping(data, str(path), **overrides)
+
+
+def read_table(path: Path, required: tuple[str, ...], what: str) -> pl.DataFrame:
     if not path.is_file():
         raise DataValidationError(f"{path}: no such file", problems=[], hint="check the path")
     frame = (pl.read_parquet(path) if path.suffix.lower() == ".parquet"
@@ -77,11 +86,12 @@ def _read(path: Path, required: tuple[str, ...], what: str) -> pl.DataFrame:
 def simulate_files(incidents: Path, duty: Path, config: SimulationConfig, output: Path
                    ) -> dict:
     """Run the simulation and write the summary (JSON) and, beside it, the per-grade,
-    hourly and utilisation tables (CSV)."""
+    hourly and utilisation tables (CSV). Returns the summary, the per-grade table and its
+    mean over the replications."""
     from forceplan.simulate import simulate_response
 
-    result = simulate_response(_read(incidents, ("received_at", "grade"), "incidents"),
-                               _read(duty, ("person_id", "start", "end"), "duty"), config)
+    result = simulate_response(read_table(incidents, ("received_at", "grade"), "incidents"),
+                               read_table(duty, ("person_id", "start", "end"), "duty"), config)
     summary = result.summary()
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(summary, indent=2, default=str))
@@ -89,4 +99,8 @@ def simulate_files(incidents: Path, duty: Path, config: SimulationConfig, output
     result.by_grade.write_csv(f"{stem}.by_grade.csv")
     result.hourly.write_csv(f"{stem}.hourly.csv")
     result.utilisation.write_csv(f"{stem}.utilisation.csv")
-    return {"summary": summary, "by_grade": result.by_grade}
+    grades = result.by_grade
+    mean = grades.group_by("grade").agg(
+        [pl.col(c).mean().round(3) for c, d in grades.schema.items()
+         if c not in ("grade", "replication") and d.is_numeric()]).sort("grade")
+    return {"summary": summary, "by_grade": grades, "by_grade_mean": mean}

@@ -2,8 +2,9 @@
 
 Arrival rates by hour of the week, grade and category, time on task and officers per incident
 come from the incidents of the period (officer-hours by the rule of docs/indicators.md, W1);
-abstraction rates and the officers actually on duty come from the indicators of the same
-period, so the requirement sits beside what the roster delivers now.
+abstraction rates and the officers actually on duty come from the worked tours of the same
+period (as the indicators count them), so the requirement sits beside what the roster
+delivers now.
 """
 
 from __future__ import annotations
@@ -12,22 +13,24 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from forceplan.demand.frames import with_local_time, with_officer_hours
+from forceplan.demand.indicators import on_duty_by_hour_of_week
 from forceplan.errors import ConfigurationError, NotFoundError
 from forceplan.services.indicators import (
-    _period,
-    compute_indicators,
     load_incidents,
     resolve_scope,
+    utc_period,
+    worked_tours,
 )
 from forceplan.staffing.requirement import (
     GradeTarget,
     StaffingRules,
-    _lognormal_quantiles,
     establishment_fte,
+    lognormal_quantiles,
     requirement_by_hour,
 )
 from forceplan.store import Database
@@ -48,6 +51,13 @@ class StaffingReport:
     by_skill: pl.DataFrame  # skill, hour_of_week, skilled_officers_needed
     summary: dict
 
+    def furthest_short(self, hours: int = 10) -> pl.DataFrame:
+        """The hours of the week where the roster falls furthest below the need."""
+        return self.by_hour.sort("gap").head(hours).select(
+            "hour_of_week", pl.col("arrivals_per_hour").round(2),
+            pl.col("busy_officers").round(1), "officers_needed",
+            pl.col("on_duty_now").round(1), pl.col("gap").round(1))
+
 
 def load_policy(path: Path | None) -> StaffingPolicy:
     """Targets, travel, allowances, crewing and skills from a TOML file (docs/staffing.md)."""
@@ -62,7 +72,7 @@ def load_policy(path: Path | None) -> StaffingPolicy:
                 for t in data["targets"]))
         if travel := data.get("travel"):
             rules = replace(rules, travel_minutes=tuple(
-                travel["minutes"] if "minutes" in travel else _lognormal_quantiles(
+                travel["minutes"] if "minutes" in travel else lognormal_quantiles(
                     float(travel["median_minutes"]), float(travel.get("spread", 0.35)))))
         if allow := data.get("allowances"):
             rules = replace(
@@ -82,11 +92,12 @@ def load_policy(path: Path | None) -> StaffingPolicy:
 
 def demand_arrivals(database: Database, force: str | None, unit: str | None,
                     start: dt.date | None, end: dt.date | None,
-                    policy: StaffingPolicy) -> tuple[pl.DataFrame, float]:
+                    policy: StaffingPolicy) -> tuple[pl.DataFrame, float, tuple]:
     """Mean arrivals per hour of the week by grade and category (grades 1-3: grade 4 is not
-    deployed), with time on task and officers per incident; and the weeks observed."""
+    deployed), with time on task and officers per incident; the weeks observed; and the first
+    and last incident received."""
     scope = resolve_scope(database, force, unit, None)
-    low, high = _period(start, end, scope.timezone)
+    low, high = utc_period(start, end, scope.timezone)
     incidents = with_officer_hours(with_local_time(
         load_incidents(database, scope, low, high), scope.timezone)).collect()
     if incidents.height == 0:
@@ -104,7 +115,7 @@ def demand_arrivals(database: Database, force: str | None, unit: str | None,
         .then(pl.max_horizontal("officers", 2.0)).otherwise("officers"))
     counts = (sent.group_by("hour_of_week", "grade", "category").len()
               .with_columns(per_hour=pl.col("len") / weeks).drop("len"))
-    return counts.join(per_category, on="category"), weeks
+    return counts.join(per_category, on="category"), weeks, span
 
 
 def staffing_requirement(database: Database, force: str | None = None,
@@ -113,12 +124,15 @@ def staffing_requirement(database: Database, force: str | None = None,
                          ) -> StaffingReport:
     """Officers needed on duty by hour of the week, the establishment that delivers them, and
     how the current roster compares."""
-    arrivals, weeks = demand_arrivals(database, force, unit, start, end, policy)
+    arrivals, weeks, span = demand_arrivals(database, force, unit, start, end, policy)
     need = requirement_by_hour(arrivals, policy.rules)
-    indicators = compute_indicators(database, force=force, unit=unit, start=start, end=end)
-    rates = indicators.tables["abstraction_rates"]
+    scope = resolve_scope(database, force, unit, None)
+    low, high = utc_period(start, end, scope.timezone)
+    first, last = max(low, span[0]), min(high, span[1] + dt.timedelta(seconds=1))
+    tours, rates, officers_fte = worked_tours(database, scope, first, last)
     abstraction = float(rates["rate"].sum() or 0.0) if rates.height else 0.0
-    on_duty = indicators.tables["balance_by_hour_of_week"].select(
+    on_duty = on_duty_by_hour_of_week(tours, scope.timezone, (last - first).total_seconds()
+                                      / (7 * 86400)).select(
         "hour_of_week", on_duty_now=pl.col("officers_on_duty"))
     by_hour = (need.join(on_duty.with_columns(pl.col("hour_of_week").cast(pl.Int64)),
                          on="hour_of_week", how="left")
@@ -138,10 +152,13 @@ def staffing_requirement(database: Database, force: str | None = None,
         "officer_hours_needed_a_week": int(need["officers_needed"].sum()),
         "abstraction_rate": round(abstraction, 4),
         "establishment_fte_needed": round(fte, 1),
-        "officers_fte_now": indicators.summary.get("officers_fte"),
+        "officers_fte_now": round(officers_fte, 1),
         "hours_short": int((by_hour["gap"] < 0).sum()),
         "officer_hours_short_a_week": round(float(by_hour.filter(pl.col("gap") < 0)["gap"]
                                                   .sum() * -1), 1),
     }
-    return StaffingReport(indicators.scope, indicators.period, by_hour,
+    zone = ZoneInfo(scope.timezone)
+    period = (first.astimezone(zone).date().isoformat(),
+              (last - dt.timedelta(seconds=1)).astimezone(zone).date().isoformat())
+    return StaffingReport(scope.label, period, by_hour,
                           pl.concat(skills) if skills else pl.DataFrame(), summary)

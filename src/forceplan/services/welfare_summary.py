@@ -125,15 +125,17 @@ def _working_time(tours: pl.DataFrame, absences: pl.DataFrame, start: dt.date,
         good_practice_detail=pl.col("detail").filter(~regulation))
 
 
-def _investigators(inputs: WelfareInputs, as_of: dt.date) -> pl.DataFrame:
-    people = inputs.people
-    holders = inputs.cases["investigator_id"].drop_nulls().unique()
+def _investigators(people: pl.DataFrame, skills: pl.DataFrame, absences: pl.DataFrame,
+                   cases: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Investigating officers (and anyone holding cases): unexpired skills, and whether they
+    are available (not off sick) on ``as_of``."""
+    holders = cases["investigator_id"].drop_nulls().unique()
     chosen = people.filter(pl.col("role").is_in(INVESTIGATING_ROLES)
                            | pl.col("id").is_in(holders.implode()))
-    skills = (inputs.skills.filter(pl.col("expires_on").is_null()
+    skills = (skills.filter(pl.col("expires_on").is_null()
                                    | (pl.col("expires_on") >= as_of))
               .group_by("person_id").agg(skills=pl.col("code")))
-    sick = (inputs.absences.filter((pl.col("kind") == "sickness")
+    sick = (absences.filter((pl.col("kind") == "sickness")
                                    & (pl.col("status") == "approved")
                                    & (pl.col("start") <= as_of) & (pl.col("end") >= as_of))
             .select("person_id").unique().with_columns(off=pl.lit(True)))
@@ -168,7 +170,8 @@ def compute_summary(inputs: WelfareInputs, start: dt.date, end: dt.date, as_of: 
     restricted = absence.restricted_duty_capacity(
         inputs.people, inputs.restrictions, inputs.absences, start, end).select(
         "person_id", "restricted_days")
-    loads = caseload.caseloads(inputs.cases, _investigators(inputs, as_of), as_of).select(
+    loads = caseload.caseloads(inputs.cases, _investigators(
+        inputs.people, inputs.skills, inputs.absences, inputs.cases, as_of), as_of).select(
         "person_id", "weighted_caseload", caseload_status="status", caseload_reason="reason")
     exposure = trauma.trauma_exposure(inputs.deployments, start, end).select(
         "person_id", "trim_referral", traumatic_incidents="exposures", trauma_reason="reason")
@@ -255,20 +258,13 @@ def suggest_investigators(database: Database, force: str | None, case_weight: fl
     scope = resolve_scope(database, force, unit, None)
     force_id, day = scope.force_ids[0], as_of or dt.date.today()
     with database.read() as c:
-        inputs = WelfareInputs(
-            force_id, scope.timezone,
-            people=read_frame(c, t.people, t.people.c.force_id == force_id),
-            shifts=pl.DataFrame(), roster=pl.DataFrame(),
-            absences=read_frame(c, t.absences, t.absences.c.force_id == force_id),
-            restrictions=pl.DataFrame(),
-            skills=read_frame(c, t.person_skills, t.person_skills.c.force_id == force_id),
-            deployments=pl.DataFrame(),
-            cases=read_frame(c, t.cases, t.cases.c.force_id == force_id),
-            unit_ids=scope.unit_ids)
-    investigators = _investigators(inputs, day)
+        people, absences, skill_rows, cases = (
+            read_frame(c, table, table.c.force_id == force_id)
+            for table in (t.people, t.absences, t.person_skills, t.cases))
+    investigators = _investigators(people, skill_rows, absences, cases, day)
     if scope.unit_ids:
         investigators = investigators.filter(pl.col("unit_id").is_in(scope.unit_ids))
-    loads = caseload.caseloads(inputs.cases, investigators, day)
+    loads = caseload.caseloads(cases, investigators, day)
     try:
         return caseload.suggest_allocation(case_weight, skills, loads, investigators, top=top)
     except ValueError as exc:

@@ -40,7 +40,7 @@ class GradeTarget:
     share: float = 0.9
 
 
-def _lognormal_quantiles(median_minutes: float, spread: float, points: int = 20) -> np.ndarray:
+def lognormal_quantiles(median_minutes: float, spread: float, points: int = 20) -> np.ndarray:
     """Equally likely travel times (minutes): the mid-quantiles of a lognormal."""
     from statistics import NormalDist
 
@@ -52,7 +52,7 @@ def _lognormal_quantiles(median_minutes: float, spread: float, points: int = 20)
 class StaffingRules:
     targets: tuple[GradeTarget, ...] = (GradeTarget(1, 15, 0.9), GradeTarget(2, 60, 0.9))
     travel_minutes: tuple[float, ...] = field(
-        default_factory=lambda: tuple(_lognormal_quantiles(7.0, 0.35)))
+        default_factory=lambda: tuple(lognormal_quantiles(7.0, 0.35)))
     proactive_share: float = 0.30  # 25-35% of time left for proactive work (DOMAIN.md)
     admin_share: float = 11 / 60  # 10-12 minutes of administration an officer-hour
     break_share: float = 45 / 600  # 45 minutes' refreshment in a 10-hour tour

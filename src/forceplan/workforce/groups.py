@@ -20,13 +20,15 @@ import datetime as dt
 
 import polars as pl
 
-RESPONSE = "response"
-NEIGHBOURHOOD = "neighbourhood"
-INVESTIGATION = "investigation"
-PUBLIC_PROTECTION = "public_protection"
-FIREARMS = "firearms"
-ROADS_POLICING = "roads_policing"
-PUBLIC_ORDER = "public_order"
+from forceplan.standard.enums import Role
+
+RESPONSE = Role.RESPONSE.value
+NEIGHBOURHOOD = Role.NEIGHBOURHOOD.value
+INVESTIGATION = Role.INVESTIGATION.value
+PUBLIC_PROTECTION = Role.PUBLIC_PROTECTION.value
+FIREARMS = Role.FIREARMS.value
+ROADS_POLICING = Role.ROADS_POLICING.value
+PUBLIC_ORDER = Role.PUBLIC_ORDER.value
 OPERATIONAL_SUPPORT = "operational_support"
 SERGEANT = "sergeant"
 INSPECTOR_AND_ABOVE = "inspector_and_above"
