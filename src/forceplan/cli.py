@@ -19,8 +19,10 @@ from forceplan.cli_common import parse_date as _date
 from forceplan.cli_common import progress as _progress
 from forceplan.cli_forecast import forecast_app
 from forceplan.cli_scenario import scenario_app
+from forceplan.cli_serve import serve
 from forceplan.cli_simulate import simulate
-from forceplan.cli_staffing import staffing
+from forceplan.cli_staffing import staffing_app
+from forceplan.cli_users import users_app
 from forceplan.cli_welfare import welfare_app
 from forceplan.cli_workforce import workforce_app
 from forceplan.errors import ForceplanError
@@ -41,10 +43,12 @@ app.add_typer(standard_app, name="standard")
 
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(scenario_app, name="scenario")
-app.command("staffing")(staffing)
+app.add_typer(staffing_app, name="staffing")
 app.command("simulate")(simulate)
 app.add_typer(welfare_app, name="welfare")
 app.add_typer(workforce_app, name="workforce")
+app.add_typer(users_app, name="users")
+app.command("serve")(serve)
 
 
 @app.command()

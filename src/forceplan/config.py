@@ -32,6 +32,33 @@ class Settings(BaseSettings):
     )
     echo_sql: bool = Field(False, description="Log every SQL statement (debugging only).")
 
+    # --- The web app and API (`forceplan serve`, docs/web.md) ---
+    session_cookie_name: str = Field("forceplan_session", description="Name of the session "
+                                     "cookie (HttpOnly, SameSite=Lax).")
+    session_lifetime_minutes: int = Field(
+        480, ge=5, description="A session ends this long after sign-in (default: one 8-hour "
+        "tour) or after session_idle_minutes without a request, whichever comes first.")
+    session_idle_minutes: int = Field(60, ge=1, description="Idle time that ends a session.")
+    cookie_secure: bool = Field(
+        True, description="Send cookies only over HTTPS. Turn off ONLY for plain-HTTP "
+        "development on 127.0.0.1 (FORCEPLAN_COOKIE_SECURE=false).")
+    signin_max_failures: int = Field(
+        5, ge=1, description="Failed sign-ins allowed per username within signin_window_seconds "
+        "before further attempts get 429 Too Many Requests.")
+    signin_max_failures_per_client: int = Field(
+        20, ge=1, description="Failed sign-ins allowed per client address within the window.")
+    signin_window_seconds: int = Field(900, ge=1, description="Sign-in rate-limit window.")
+    password_min_length: int = Field(12, ge=8, description="Shortest password accepted.")
+    password_hash_time_cost: int = Field(3, ge=1, description="argon2id passes (time cost).")
+    password_hash_memory_kib: int = Field(65_536, ge=1024,
+                                          description="argon2id memory per hash, in KiB.")
+    job_workers: int = Field(2, ge=1, description="Background threads running long jobs.")
+    oidc_issuer: str | None = Field(
+        None, description="OIDC sign-in (not yet implemented, a documented stub): the "
+        "directory's issuer URL. Local accounts work whatever this says.")
+    oidc_client_id: str | None = Field(None, description="OIDC client id (stub, see above).")
+    oidc_client_secret: str | None = Field(None, description="OIDC client secret (stub).")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -29,6 +29,30 @@ def test_a_roster_built_to_the_requirement_meets_the_targets_in_simulation():
 
 
 def test_a_roster_well_below_the_requirement_misses_them():
-    short = confirm_requirement(arrivals(1.0), weeks=3, replications=2,
-                                column="officers_for_targets", scale=0.45)
+    short = confirm_requirement(
+        arrivals(1.0), weeks=3, replications=2, column="officers_for_targets", scale=0.45
+    )
     assert not short["meets_target"].all()
+
+
+def test_the_check_over_the_store_sets_the_real_roster_beside_the_requirement(database):
+    import pytest
+
+    from forceplan.errors import ConfigurationError
+    from forceplan.services.demo import create_demo_force
+    from forceplan.services.simulate import store_inputs
+    from forceplan.services.staffing_check import staffing_check
+
+    create_demo_force(database, officers=60, years=1, seed=11)
+    first, last = dt.date(2025, 6, 2), dt.date(2025, 6, 29)
+    built = staffing_check(database, unit="C", start=first, end=last, replications=2, weeks=3)
+    assert built.roster == "requirement" and built.table["meets_target"].all()
+    real = staffing_check(database, unit="C", start=first, end=last, replications=2, roster="store")
+    duty = store_inputs(database, "C", first, last).duty
+    hours = (duty["end"] - duty["start"]).dt.total_minutes().sum() / 60
+    assert real.table["officer_hours_a_week"][0] == round(hours / 4, 1)
+    # The demo unit rosters about half the officer-hours its demand needs: it falls short.
+    assert real.table["officer_hours_a_week"][0] < built.table["officer_hours_a_week"][0]
+    assert not real.table["meets_target"].all()
+    with pytest.raises(ConfigurationError, match="needs a period"):
+        staffing_check(database, unit="C", roster="store")

@@ -49,8 +49,16 @@ def arrivals(scale: float, task: float = 1.5) -> pl.DataFrame:
     for hour in range(168):
         base = scale * (3 + 2 * math.sin(hour / 24 * 2 * math.pi))
         for grade, share in ((1, 0.15), (2, 0.45), (3, 0.4)):
-            rows.append({"hour_of_week": hour, "grade": grade, "category": "x",
-                         "per_hour": base * share, "task_hours": task, "officers": 1.4})
+            rows.append(
+                {
+                    "hour_of_week": hour,
+                    "grade": grade,
+                    "category": "x",
+                    "per_hour": base * share,
+                    "task_hours": task,
+                    "officers": 1.4,
+                }
+            )
     return pl.DataFrame(rows)
 
 
@@ -66,7 +74,8 @@ def test_every_hour_meets_its_targets_and_one_crew_fewer_would_not():
     fewer = StaffingRules(lagged=False, max_crews=busiest["crews_needed"] - 1)
     one_hour = arrivals(1.0).filter(pl.col("hour_of_week") == busiest["hour_of_week"])
     short = requirement_by_hour(one_hour, fewer).filter(
-        pl.col("hour_of_week") == busiest["hour_of_week"])
+        pl.col("hour_of_week") == busiest["hour_of_week"]
+    )
     assert short["grade_1_share_within"][0] < 0.9 or short["grade_2_share_within"][0] < 0.9
 
 
@@ -85,3 +94,36 @@ def test_establishment_grows_with_abstractions():
     assert establishment_fte(need, 0.25) == pytest.approx(hours / 30)
     with pytest.raises(ValueError):
         establishment_fte(need, 1.0)
+
+
+def test_staffing_check_from_the_command_line(tmp_path):
+    from tests.test_cli import run
+
+    made = run("demo-data", "--officers", "60", "--seed", "11", "--no-summary", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    built = run(
+        "staffing", "check", "--unit", "C", "--replications", "2", "--weeks", "2", cwd=tmp_path
+    )
+    assert built.returncode == 0, built.stderr
+    assert "built to the requirement" in built.stdout and "Every target is met" in built.stdout
+    real = run(
+        "staffing",
+        "check",
+        "--unit",
+        "C",
+        "--roster",
+        "store",
+        "--from",
+        "2025-06-02",
+        "--to",
+        "2025-06-15",
+        "--replications",
+        "2",
+        cwd=tmp_path,
+    )
+    assert real.returncode == 0, real.stderr
+    assert "roster in the store" in real.stdout and "not met" in real.stdout
+    missing = run("staffing", "check", "--roster", "store", cwd=tmp_path)
+    assert missing.returncode != 0 and "--from" in missing.stderr
+    plain = run("staffing", "--unit", "C", cwd=tmp_path)
+    assert plain.returncode == 0 and "Staffing requirement" in plain.stdout

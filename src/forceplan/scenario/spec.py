@@ -7,6 +7,7 @@ the scenario file. Reading the files themselves is the services' job.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,33 +48,50 @@ class ScenarioChanges:
 
     def as_dict(self) -> dict:
         return {
-            "name": self.name, "description": self.description,
+            "name": self.name,
+            "description": self.description,
             "headcount_change_percent": self.headcount_change_percent,
             "sickness_rate_percent": self.sickness_rate_percent,
             "demand_growth_percent": self.demand_growth_percent,
             "crewing": self.crewing,
-            "double_crewed_categories": (None if self.double_crewed_categories is None
-                                         else sorted(self.double_crewed_categories)),
-            "divert": [{"categories": sorted(d.categories), "share": d.share,
-                        "agency": d.agency} for d in self.divert],
+            "double_crewed_categories": (
+                None
+                if self.double_crewed_categories is None
+                else sorted(self.double_crewed_categories)
+            ),
+            "divert": [
+                {"categories": sorted(d.categories), "share": d.share, "agency": d.agency}
+                for d in self.divert
+            ],
             "shift_pattern": None if self.shift_pattern is None else str(self.shift_pattern),
         }
 
 
 @dataclass(frozen=True)
+class StoreBaseline:
+    """A baseline taken from the store: a unit's incidents and roster for a period."""
+
+    unit: str | None
+    first_day: dt.date
+    last_day: dt.date
+    force: str | None = None
+
+
+@dataclass(frozen=True)
 class ScenarioSpec:
-    """The baseline (incidents, duty, simulation settings as a file or inline) and the
-    scenarios; ``seed`` drives the changes (thinning, diversions, headcount, sickness) and is
-    independent of the simulation's own seed."""
+    """The baseline (incidents and duty files, or a unit and period of the store; simulation
+    settings as a file or inline) and the scenarios; ``seed`` drives the changes (thinning,
+    diversions, headcount, sickness) and is independent of the simulation's own seed."""
 
     name: str
-    incidents: Path
-    duty: Path
+    incidents: Path | None
+    duty: Path | None
     simulation_file: Path | None = None
     simulation: Mapping[str, object] = field(default_factory=dict)
     seed: int = 0
     scenarios: tuple[ScenarioChanges, ...] = ()
     source: str = "<scenario file>"
+    store: StoreBaseline | None = None
 
 
 class _Reader:
@@ -88,7 +106,8 @@ class _Reader:
         if unknown := sorted(set(self.data) - set(known)):
             raise ConfigurationError(
                 f"{self.source}: unknown key(s) {', '.join(unknown)} in {self.where}",
-                f"known keys: {', '.join(known)}. {HINT}")
+                f"known keys: {', '.join(known)}. {HINT}",
+            )
 
     def fail(self, key: str, why: str) -> ConfigurationError:
         where = key if self.where == "the top level" else f"{self.where}.{key}"
@@ -116,6 +135,36 @@ class _Reader:
             raise self.fail(key, "must be a list of category names")
         return frozenset(value)
 
+    def date(self, key: str) -> dt.date:
+        value = self.data.get(key)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise self.fail(
+                key, "missing" if value is None else f"{value!r} is not a date (YYYY-MM-DD)"
+            ) from None
+
+
+def _store(baseline: _Reader) -> StoreBaseline | None:
+    if "store" not in baseline.data:
+        if "incidents" not in baseline.data or "duty" not in baseline.data:
+            raise baseline.fail(
+                "incidents", "give incidents and duty files, or store: {unit, from, to}"
+            )
+        return None
+    if given := sorted({"incidents", "duty"} & set(baseline.data)):
+        raise baseline.fail("store", f"give either store or files ({', '.join(given)}), not both")
+    store = _Reader(baseline.data["store"], "baseline.store", baseline.source)
+    store.refuse_unknown(("unit", "from", "to", "force"))
+    first, last = store.date("from"), store.date("to")
+    if last < first:
+        raise store.fail("to", f"{last} is before from ({first})")
+    unit = store.text("unit") if "unit" in store.data else None
+    force = store.text("force") if "force" in store.data else None
+    return StoreBaseline(unit, first, last, force)
+
 
 def _path(text: str, base: Path) -> Path:
     path = Path(text)
@@ -133,14 +182,25 @@ def _diversions(reader: _Reader) -> tuple[Diversion, ...]:
         categories = one.names("categories")
         if not categories:
             raise one.fail("categories", "give at least one category")
-        out.append(Diversion(categories, one.number("share", 0.0, 1.0),
-                             one.text("agency", "partner agency")))
+        out.append(
+            Diversion(
+                categories, one.number("share", 0.0, 1.0), one.text("agency", "partner agency")
+            )
+        )
     return tuple(out)
 
 
-SCENARIO_KEYS = ("name", "description", "headcount_change_percent", "sickness_rate_percent",
-                 "demand_growth_percent", "crewing", "double_crewed_categories", "divert",
-                 "shift_pattern")
+SCENARIO_KEYS = (
+    "name",
+    "description",
+    "headcount_change_percent",
+    "sickness_rate_percent",
+    "demand_growth_percent",
+    "crewing",
+    "double_crewed_categories",
+    "divert",
+    "shift_pattern",
+)
 
 
 def _scenario(data: object, number: int, source: str, base: Path) -> ScenarioChanges:
@@ -163,14 +223,16 @@ def _scenario(data: object, number: int, source: str, base: Path) -> ScenarioCha
     )
 
 
-def parse_spec(data: object, source: str = "<scenario file>", base: Path | None = None
-               ) -> ScenarioSpec:
+def parse_spec(
+    data: object, source: str = "<scenario file>", base: Path | None = None
+) -> ScenarioSpec:
     """A ``ScenarioSpec`` from the loaded file; ``base`` is the folder relative paths start in."""
     base = base or Path(".")
     top = _Reader(data, "the top level", source)
     top.refuse_unknown(("name", "seed", "baseline", "scenarios"))
     baseline = _Reader(top.data.get("baseline"), "baseline", source)
-    baseline.refuse_unknown(("incidents", "duty", "simulation"))
+    baseline.refuse_unknown(("incidents", "duty", "store", "simulation"))
+    store = _store(baseline)
     simulation = baseline.data.get("simulation")
     if simulation is not None and not isinstance(simulation, str | Mapping):
         raise baseline.fail("simulation", "give a settings file name or the settings inline")
@@ -183,12 +245,18 @@ def parse_spec(data: object, source: str = "<scenario file>", base: Path | None 
     scenarios = tuple(_scenario(s, n, source, base) for n, s in enumerate(items))
     names = [s.name for s in scenarios]
     if dupes := sorted({n for n in names if names.count(n) > 1} | ({"baseline"} & set(names))):
-        raise top.fail("scenarios", f"scenario name(s) {', '.join(dupes)} used twice "
-                       "('baseline' is taken by the baseline)")
+        raise top.fail(
+            "scenarios",
+            f"scenario name(s) {', '.join(dupes)} used twice ('baseline' is taken by the baseline)",
+        )
     return ScenarioSpec(
         name=str(top.data.get("name", "scenarios")),
-        incidents=_path(baseline.text("incidents"), base),
-        duty=_path(baseline.text("duty"), base),
+        incidents=None if store else _path(baseline.text("incidents"), base),
+        duty=None if store else _path(baseline.text("duty"), base),
+        store=store,
         simulation_file=_path(simulation, base) if isinstance(simulation, str) else None,
         simulation=dict(simulation) if isinstance(simulation, Mapping) else {},
-        seed=seed, scenarios=scenarios, source=source)
+        seed=seed,
+        scenarios=scenarios,
+        source=source,
+    )

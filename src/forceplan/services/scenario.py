@@ -14,7 +14,13 @@ from forceplan.scenario import (
     parse_spec,
     run_scenarios,
 )
-from forceplan.services.simulate import config_from_mapping, load_config, read_table
+from forceplan.services.simulate import (
+    config_from_mapping,
+    load_config,
+    read_table,
+    store_inputs,
+)
+from forceplan.store import Database
 
 INCIDENT_COLUMNS = ("received_at", "grade")
 DUTY_COLUMNS = ("person_id", "start", "end")
@@ -25,40 +31,71 @@ def read_spec(path: Path) -> ScenarioSpec:
     try:
         text = path.read_text()
     except OSError as exc:
-        raise ConfigurationError(f"{path}: cannot read the scenario file: {exc.strerror}",
-                                 "Check the path.") from None
+        raise ConfigurationError(
+            f"{path}: cannot read the scenario file: {exc.strerror}", "Check the path."
+        ) from None
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
             import yaml
         except ImportError:
-            raise ConfigurationError(f"{path}: YAML scenario files need PyYAML",
-                                     "pip install pyyaml, or write the file as JSON.") from None
+            raise ConfigurationError(
+                f"{path}: YAML scenario files need PyYAML",
+                "pip install pyyaml, or write the file as JSON.",
+            ) from None
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ConfigurationError(f"{path}: not valid YAML: {exc}",
-                                     "See docs/scenarios.md.") from None
+            raise ConfigurationError(
+                f"{path}: not valid YAML: {exc}", "See docs/scenarios.md."
+            ) from None
     else:
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise ConfigurationError(f"{path}: not valid JSON: {exc}",
-                                     "See docs/scenarios.md for an example.") from None
+            raise ConfigurationError(
+                f"{path}: not valid JSON: {exc}", "See docs/scenarios.md for an example."
+            ) from None
     return parse_spec(data, str(path), path.parent)
 
 
-def load_inputs(spec: ScenarioSpec, replications: int | None = None,
-                seed: int | None = None) -> BaselineInputs:
-    """Read the files the spec names (incidents, duty, settings, shift patterns)."""
+def load_inputs(
+    spec: ScenarioSpec,
+    replications: int | None = None,
+    seed: int | None = None,
+    database: Database | None = None,
+) -> BaselineInputs:
+    """Read the files the spec names (incidents, duty, settings, shift patterns), or the
+    baseline's unit and period from ``database`` (as ``forceplan simulate --unit`` does)."""
     if spec.simulation_file is not None:
         config = load_config(spec.simulation_file, replications=replications, seed=seed)
     else:
-        config = config_from_mapping(spec.simulation, spec.source, "baseline.simulation",
-                                     replications=replications, seed=seed)
-    patterns = {s.shift_pattern: read_table(s.shift_pattern, DUTY_COLUMNS, "duty")
-                for s in spec.scenarios if s.shift_pattern is not None}
-    return BaselineInputs(read_table(spec.incidents, INCIDENT_COLUMNS, "incidents"),
-                          read_table(spec.duty, DUTY_COLUMNS, "duty"), config, patterns)
+        config = config_from_mapping(
+            spec.simulation,
+            spec.source,
+            "baseline.simulation",
+            replications=replications,
+            seed=seed,
+        )
+    patterns = {
+        s.shift_pattern: read_table(s.shift_pattern, DUTY_COLUMNS, "duty")
+        for s in spec.scenarios
+        if s.shift_pattern is not None
+    }
+    if spec.store is None:
+        return BaselineInputs(
+            read_table(spec.incidents, INCIDENT_COLUMNS, "incidents"),
+            read_table(spec.duty, DUTY_COLUMNS, "duty"),
+            config,
+            patterns,
+        )
+    if database is None:
+        raise ConfigurationError(
+            f"{spec.source}: the baseline is in the store but no store was given",
+            "Pass --database (or set FORCEPLAN_DATABASE_URL).",
+        )
+    b = spec.store
+    inputs = store_inputs(database, b.unit, b.first_day, b.last_day, b.force)
+    return BaselineInputs(inputs.incidents, inputs.duty, config, patterns)
 
 
 def write_outputs(comparison: Comparison, spec: ScenarioSpec, output: Path) -> list[Path]:
@@ -67,13 +104,16 @@ def write_outputs(comparison: Comparison, spec: ScenarioSpec, output: Path) -> l
 
     output.mkdir(parents=True, exist_ok=True)
     by_grade, by_scenario = comparison.by_grade(), comparison.by_scenario()
-    written = [output / "comparison.csv", output / "scenarios.csv",
-               output / "cover_by_hour.csv", output / "summary.json"]
+    written = [
+        output / "comparison.csv",
+        output / "scenarios.csv",
+        output / "cover_by_hour.csv",
+        output / "summary.json",
+    ]
     comparison.table().write_csv(written[0])
     by_scenario.write_csv(written[1])
     comparison.profiles().write_csv(written[2])
-    summary = {"name": spec.name, "source": spec.source, "seed": spec.seed,
-               **comparison.summary()}
+    summary = {"name": spec.name, "source": spec.source, "seed": spec.seed, **comparison.summary()}
     written[3].write_text(json.dumps(summary, indent=2, default=str))
     charts_folder = output / "charts"
     written += charts.share_within_target(by_grade, charts_folder)
@@ -82,10 +122,18 @@ def write_outputs(comparison: Comparison, spec: ScenarioSpec, output: Path) -> l
     return written
 
 
-def run_scenario_file(path: Path, output: Path, executor: Executor | None = None,
-                      replications: int | None = None, seed: int | None = None) -> dict:
-    """Run every scenario of ``path`` against its baseline and write the output folder."""
+def run_scenario_file(
+    path: Path,
+    output: Path,
+    executor: Executor | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    database: Database | None = None,
+) -> dict:
+    """Run every scenario of ``path`` against its baseline and write the output folder;
+    ``database`` is read when the baseline names a unit and period of the store."""
     spec = read_spec(path)
-    comparison = run_scenarios(spec, load_inputs(spec, replications, seed), executor)
+    inputs = load_inputs(spec, replications, seed, database)
+    comparison = run_scenarios(spec, inputs, executor)
     files = write_outputs(comparison, spec, output)
     return {"spec": spec, "comparison": comparison, "files": files}

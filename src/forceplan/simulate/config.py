@@ -70,6 +70,11 @@ class SimulationConfig:
     Abandonment: incidents of ``abandon_grades`` still waiting for a first officer after
     ``abandon_after_hours`` are resolved by other means (None = never).
     ``pool_by_unit``: dispatch only officers of the incident's unit_id (needs unit_id in duty).
+    ``required_skill``: category → skill code (e.g. ``{"firearms": "firearms_afo"}``); only
+    officers whose tour lists that skill (duty column ``skills``) are sent to the category.
+    ``arrivals``: "replay" replays the incidents as recorded in every replication; "resample"
+    draws a fresh non-homogeneous Poisson stream per replication from their hour-of-week rates
+    by grade and category (see ``arrivals.py``).
     """
 
     travel: TravelModel = field(default_factory=TravelModel)
@@ -83,6 +88,8 @@ class SimulationConfig:
     abandon_grades: frozenset[int] = frozenset({3, 4})
     abandon_after_hours: float | None = None
     pool_by_unit: bool = True
+    required_skill: Mapping[str, str] = field(default_factory=dict)
+    arrivals: Literal["replay", "resample"] = "replay"
     replications: int = 1
     seed: int = 0
 
@@ -95,16 +102,27 @@ class SimulationConfig:
             raise ConfigurationError("break minutes cannot be negative", HINT)
         if self.abandon_after_hours is not None and self.abandon_after_hours < 0:
             raise ConfigurationError("abandon_after_hours cannot be negative", HINT)
+        if self.arrivals not in ("replay", "resample"):
+            raise ConfigurationError(
+                f"arrivals {self.arrivals!r} is not known: use replay or resample", HINT
+            )
+        if not all(isinstance(v, str) and v for v in self.required_skill.values()):
+            raise ConfigurationError("required_skill maps a category to a skill code", HINT)
         if not set(self.preempt_grades) <= {2, 3, 4}:
             raise ConfigurationError("only grades 2-4 can be pre-empted by Grade 1", HINT)
 
     def as_dict(self) -> dict:
         """JSON-able description, stored with the results."""
         return {
-            "travel": {**vars(self.travel), "by_grade": dict(self.travel.by_grade),
-                       "by_area": dict(self.travel.by_area)},
-            "time_on_task": {**vars(self.time_on_task), "median_minutes_by_category": dict(
-                self.time_on_task.median_minutes_by_category)},
+            "travel": {
+                **vars(self.travel),
+                "by_grade": dict(self.travel.by_grade),
+                "by_area": dict(self.travel.by_area),
+            },
+            "time_on_task": {
+                **vars(self.time_on_task),
+                "median_minutes_by_category": dict(self.time_on_task.median_minutes_by_category),
+            },
             "crewing": self.crewing,
             "double_crewed_categories": sorted(self.double_crewed_categories),
             "deploy_grade_4": self.deploy_grade_4,
@@ -114,6 +132,8 @@ class SimulationConfig:
             "abandon_grades": sorted(self.abandon_grades),
             "abandon_after_hours": self.abandon_after_hours,
             "pool_by_unit": self.pool_by_unit,
+            "required_skill": dict(self.required_skill),
+            "arrivals": self.arrivals,
             "replications": self.replications,
             "seed": self.seed,
         }

@@ -7,6 +7,12 @@ keeps a set of free officers and a queue ordered by grade, then received time. A
 several officers is dispatched officer by officer: the first officer sets the response time and
 the rest follow as they become free. A waiting Grade 1 may take an officer who is on scene at a
 pre-emptible job; the rest of that job goes back to the queue in its old place.
+
+Skills: an incident may need a skill (index 1..K; 0 = none) and each tour holds a bit mask of
+skills. Each pool keeps one queue per skill and, beside the set of free officers, the free
+officers holding each skill; an officer takes the most urgent job among the queues it can
+serve (by grade, then a job only it can do, then received time). Without skills there is
+one queue and one set, as before.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ class Demand:
     travel_minutes: np.ndarray
     time_on_task_minutes: np.ndarray
     abandon_after_minutes: np.ndarray  # inf where the rule does not apply
+    skill: np.ndarray | None = None  # 0 = any officer, k = only officers holding skill k
 
 
 @dataclass
@@ -45,6 +52,7 @@ class Duty:
     start_minutes: np.ndarray
     end_minutes: np.ndarray
     pool: np.ndarray
+    skills: np.ndarray | None = None  # bit k set = the officer holds skill k (k >= 1)
 
 
 @dataclass
@@ -83,8 +91,23 @@ class ResponseEngine:
         self.travel = demand.travel_minutes.tolist()
         self.officer_pool = duty.pool.tolist()
         self.shift_end = duty.end_minutes.tolist()
+        skills = int(demand.skill.max(initial=0)) + 1 if demand.skill is not None else 1
+        self.skill = demand.skill.tolist() if demand.skill is not None else [0] * n
+        self.skilled = skills > 1 and duty.skills is not None
+        if self.skilled:
+            held = [[k for k in range(1, skills) if mask >> k & 1] for mask in duty.skills]
+            self.held = [tuple(h) for h in held]
+            self.serves = [(0, *h) for h in held]
+        else:
+            self.held, self.serves = [()] * m, [(0,)] * m
         self.free: list[set[int]] = [set() for _ in range(pools)]
-        self.queue: list[list[tuple[int, float, int]]] = [[] for _ in range(pools)]
+        self.free_with: list[list[set[int]]] = [
+            [set() for _ in range(skills)] for _ in range(pools)
+        ]
+        self.queue: list[list[list[tuple[int, float, int]]]] = [
+            [[] for _ in range(skills)] for _ in range(pools)
+        ]
+        self.plain_queue = [queues[0] for queues in self.queue]
         self.preemptible: list[set[int]] = [set() for _ in range(pools)]
         self.job_incident = list(range(n))
         self.job_need = demand.officers_needed.tolist()
@@ -137,8 +160,14 @@ class ResponseEngine:
         return self._outcome()
 
     def _handlers(self):
-        return (self.job_done, self.shift_starts, self.break_ends, self.break_due,
-                self.shift_ends, self.abandon)
+        return (
+            self.job_done,
+            self.shift_starts,
+            self.break_ends,
+            self.break_due,
+            self.shift_ends,
+            self.abandon,
+        )
 
     def _snapshot(self, at: float) -> None:
         w = self.waiting_by_grade
@@ -151,19 +180,22 @@ class ResponseEngine:
             self.job_state[i] = STAFFED
             return
         self.waiting_by_grade[self.grade[i]] += 1
-        pool = self.pool[i]
-        free = self.free[pool]
+        pool, skill = self.pool[i], self.skill[i]
+        free = self.free_with[pool][skill] if skill else self.free[pool]
         while self.job_need[i] > 0 and free:
-            self.assign(free.pop(), i, t)
+            officer = free.pop()
+            if self.held[officer]:
+                self._not_free(officer)
+            self.assign(officer, i, t)
         if self.grade[i] == 1 and self.rules.preempt_grades:
             while self.job_need[i] > 0:
-                officer = self._on_scene_preemptible(pool, t)
+                officer = self._on_scene_preemptible(pool, t, skill)
                 if officer < 0:
                     break
                 self.preempt(officer, t)
                 self.assign(officer, i, t)
         if self.job_need[i] > 0:
-            heapq.heappush(self.queue[pool], (self.grade[i], self.received[i], i))
+            heapq.heappush(self.queue[pool][skill], (self.grade[i], self.received[i], i))
             limit = self.d.abandon_after_minutes[i]
             if limit < math.inf and math.isnan(self.dispatched[i]):
                 heapq.heappush(self.events, (t + limit, ABANDON, i, 0))
@@ -194,9 +226,13 @@ class ResponseEngine:
             self.preemptible[self.officer_pool[officer]].add(officer)
         heapq.heappush(self.events, (ends, JOB_DONE, officer, self.version[officer]))
 
-    def _on_scene_preemptible(self, pool: int, t: float) -> int:
+    def _on_scene_preemptible(self, pool: int, t: float, skill: int) -> int:
         for officer in self.preemptible[pool]:
-            if self.on_scene_at[officer] <= t and not self.ending[officer]:
+            if (
+                self.on_scene_at[officer] <= t
+                and not self.ending[officer]
+                and (not skill or skill in self.held[officer])
+            ):
                 return officer
         return -1
 
@@ -212,10 +248,42 @@ class ResponseEngine:
         self.job_need.append(1)
         self.job_work.append(self.job_ends_at[officer] - t)
         self.job_state.append(WAITING)
-        queue = self.queue[self.pool[incident]]
+        queue = self.queue[self.pool[incident]][self.skill[incident]]
         heapq.heappush(queue, (self.grade[incident], self.received[incident], rest))
 
     # -- officers ------------------------------------------------------------------------------
+    def _now_free(self, officer: int) -> None:
+        pool = self.officer_pool[officer]
+        self.free[pool].add(officer)
+        for k in self.held[officer]:
+            self.free_with[pool][k].add(officer)
+
+    def _not_free(self, officer: int) -> None:
+        pool = self.officer_pool[officer]
+        self.free[pool].discard(officer)
+        if self.skilled:
+            for k in self.held[officer]:
+                self.free_with[pool][k].discard(officer)
+
+    def _next_queue(self, officer: int) -> list | None:
+        """The queue (of those the officer can serve) whose head is the most urgent job: by
+        grade, then a job only skilled officers can do, then the earliest received."""
+        queues, state, best, best_key = (
+            self.queue[self.officer_pool[officer]],
+            self.job_state,
+            None,
+            None,
+        )
+        for k in self.serves[officer]:
+            queue = queues[k]
+            while queue and state[queue[0][2]] != WAITING:
+                heapq.heappop(queue)
+            if queue:
+                key = (queue[0][0], k == 0, queue[0][1])
+                if best_key is None or key < best_key:
+                    best, best_key = queue, key
+        return best
+
     def _release(self, officer: int, t: float) -> None:
         self.busy[officer] += t - self.busy_since[officer]
         self.preemptible[self.officer_pool[officer]].discard(officer)
@@ -236,9 +304,12 @@ class ResponseEngine:
             self._go_off(officer, t)
             return
         pool = self.officer_pool[officer]
-        queue = self.queue[pool]
-        while queue and self.job_state[queue[0][2]] != WAITING:
-            heapq.heappop(queue)
+        if self.skilled:
+            queue = self._next_queue(officer)
+        else:  # one queue per pool: the fast path
+            queue = self.plain_queue[pool]
+            while queue and self.job_state[queue[0][2]] != WAITING:
+                heapq.heappop(queue)
         if self.break_owed[officer] and not (queue and queue[0][0] == 1):
             self.break_owed[officer] = False
             if t + self.rules.break_minutes > self.shift_end[officer]:
@@ -257,6 +328,8 @@ class ResponseEngine:
             return
         self.state[officer] = FREE
         self.free[pool].add(officer)
+        if self.held[officer]:
+            self._now_free(officer)
 
     def _go_off(self, officer: int, t: float) -> None:
         self.state[officer] = OFF
@@ -274,7 +347,7 @@ class ResponseEngine:
 
     def break_due(self, officer: int, t: float, _version: int) -> None:
         if self.state[officer] == FREE and not self.ending[officer]:
-            self.free[self.officer_pool[officer]].discard(officer)
+            self._not_free(officer)
             self.break_owed[officer] = True
             self.officer_free(officer, t)
         elif self.state[officer] == BUSY and not self.ending[officer]:
@@ -288,7 +361,7 @@ class ResponseEngine:
             self.break_owed[officer] = False
             self.missed_break[officer] = 1
         if self.state[officer] == FREE:
-            self.free[self.officer_pool[officer]].discard(officer)
+            self._not_free(officer)
             self._go_off(officer, t)
         else:
             self.ending[officer] = True  # finishes the job or break first (overtime)
@@ -301,8 +374,14 @@ class ResponseEngine:
         status = np.where(state == GAVE_UP, ABANDONED, status)
         status = np.where(self.d.officers_needed <= 0, NOT_DEPLOYED, status)
         return Outcome(
-            status=status, dispatched_minutes=dispatched, cleared_minutes=np.array(self.cleared),
-            officers_sent=np.array(self.sent), times_preempted=np.array(self.preempted),
-            busy_minutes=np.array(self.busy), break_minutes=np.array(self.on_break),
-            overtime_minutes=np.array(self.overtime), missed_breaks=np.array(self.missed_break),
-            hourly=self.hourly)
+            status=status,
+            dispatched_minutes=dispatched,
+            cleared_minutes=np.array(self.cleared),
+            officers_sent=np.array(self.sent),
+            times_preempted=np.array(self.preempted),
+            busy_minutes=np.array(self.busy),
+            break_minutes=np.array(self.on_break),
+            overtime_minutes=np.array(self.overtime),
+            missed_breaks=np.array(self.missed_break),
+            hourly=self.hourly,
+        )

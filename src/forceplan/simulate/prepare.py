@@ -38,22 +38,31 @@ class Prepared:
     unit: np.ndarray
     history_minutes: np.ndarray
     duty_arrays: Duty
+    skill: np.ndarray | None = None  # index into ``skill_names`` + 1 (0 = none needed)
+    skill_names: tuple[str, ...] = ()
 
 
 def _missing(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    problems = [{"record": what, "field": c, "value": None, "reason": "column missing"}
-                for c in columns if c not in frame.columns]
+    problems = [
+        {"record": what, "field": c, "value": None, "reason": "column missing"}
+        for c in columns
+        if c not in frame.columns
+    ]
     if problems:
         raise DataValidationError(
-            f"{what} lack the columns {', '.join(p['field'] for p in problems)}", problems,
-            "Give incidents received_at and grade, and duty person_id, start and end.")
+            f"{what} lack the columns {', '.join(p['field'] for p in problems)}",
+            problems,
+            "Give incidents received_at and grade, and duty person_id, start and end.",
+        )
 
 
 def _zone(frame: pl.DataFrame, column: str) -> str | None:
     dtype = frame.schema[column]
     if not isinstance(dtype, pl.Datetime):
-        raise DataValidationError(f"{column} is not a datetime column", [
-            {"record": column, "field": column, "value": str(dtype), "reason": "not datetime"}])
+        raise DataValidationError(
+            f"{column} is not a datetime column",
+            [{"record": column, "field": column, "value": str(dtype), "reason": "not datetime"}],
+        )
     return dtype.time_zone
 
 
@@ -67,7 +76,8 @@ def _check_clocks(incidents: pl.DataFrame, duty: pl.DataFrame) -> str | None:
         raise DataValidationError(
             "incidents and duty mix timezone-aware and naive times",
             [{"record": "duty", "field": "start", "value": str(zones), "reason": "mixed clocks"}],
-            "Make both timezone-aware (Europe/London) or both naive.")
+            "Make both timezone-aware (Europe/London) or both naive.",
+        )
     return _zone(incidents, "received_at")
 
 
@@ -80,12 +90,71 @@ def _pools(incidents: pl.DataFrame, duty: pl.DataFrame, by_unit: bool):
     if unknown or incidents["unit_id"].null_count() or duty["unit_id"].null_count():
         raise DataValidationError(
             "some incidents or tours have no unit with officers on duty",
-            [{"record": "incident", "field": "unit_id", "value": u, "reason": "no duty rows"}
-             for u in unknown[:20]],
-            "Give every incident and tour a unit_id found in the duty, or set pool_by_unit=False.")
+            [
+                {"record": "incident", "field": "unit_id", "value": u, "reason": "no duty rows"}
+                for u in unknown[:20]
+            ],
+            "Give every incident and tour a unit_id found in the duty, or set pool_by_unit=False.",
+        )
     to_index = pl.col("unit_id").replace_strict(index, return_dtype=pl.Int64)
-    return (incidents.select(to_index).to_series().to_numpy(),
-            duty.select(to_index).to_series().to_numpy())
+    return (
+        incidents.select(to_index).to_series().to_numpy(),
+        duty.select(to_index).to_series().to_numpy(),
+    )
+
+
+def _skill_lists(duty: pl.DataFrame) -> pl.Series:
+    """The duty's ``skills`` column as lists: a list column, or text split on ; , or spaces."""
+    column = duty["skills"]
+    if isinstance(column.dtype, pl.List):
+        return column.cast(pl.List(pl.String)).fill_null([])
+    if column.dtype != pl.String:
+        raise DataValidationError(
+            "duty skills is not text or a list",
+            [
+                {
+                    "record": "duty",
+                    "field": "skills",
+                    "value": str(column.dtype),
+                    "reason": "not text",
+                }
+            ],
+            'List skills as text, e.g. "taser;firearms_afo".',
+        )
+    return column.fill_null("").str.extract_all(r"[^;,\s]+")
+
+
+def _skills(incidents: pl.DataFrame, duty: pl.DataFrame, config: SimulationConfig):
+    """Per incident the skill its category needs (0 = none) and per tour a bit mask of the
+    required skills held; None when no category needs a skill."""
+    if not config.required_skill:
+        return None, None, ()
+    if "skills" not in duty.columns:
+        raise DataValidationError(
+            "the settings name required_skill but the duty has no skills column",
+            [{"record": "duty", "field": "skills", "value": None, "reason": "column missing"}],
+            'Add a skills column to the duty (e.g. "taser;firearms_afo") or drop required_skill.',
+        )
+    names = tuple(sorted(set(config.required_skill.values())))
+    index = {c: names.index(s) + 1 for c, s in config.required_skill.items()}
+    if "category" in incidents.columns:
+        skill = (
+            incidents["category"]
+            .cast(pl.String)
+            .replace_strict(index, default=0, return_dtype=pl.Int64)
+            .to_numpy()
+        )
+    else:
+        skill = np.zeros(incidents.height, np.int64)
+    bits = {s: 1 << (k + 1) for k, s in enumerate(names)}
+    masks = (
+        _skill_lists(duty)
+        .list.eval(pl.element().replace_strict(bits, default=0, return_dtype=pl.Int64))
+        .list.eval(pl.element().unique())
+        .list.sum()
+        .fill_null(0)
+    )
+    return skill, masks.to_numpy().astype(np.int64), names
 
 
 def _officers_needed(incidents: pl.DataFrame, config: SimulationConfig) -> np.ndarray:
@@ -117,24 +186,44 @@ def prepare(incidents: pl.DataFrame, duty: pl.DataFrame, config: SimulationConfi
     zone = _check_clocks(incidents, duty)
     incidents = incidents.sort("received_at", maintain_order=True)
     duty = duty.sort("start", maintain_order=True)
-    received_us, start_us, end_us = (_micros(incidents, "received_at"), _micros(duty, "start"),
-                                     _micros(duty, "end"))
+    received_us, start_us, end_us = (
+        _micros(incidents, "received_at"),
+        _micros(duty, "start"),
+        _micros(duty, "end"),
+    )
     first = min(received_us.min(initial=2**62), start_us.min(initial=2**62))
     t0 = first - first % (60 * US_PER_MINUTE)
     incident_pool, duty_pool = _pools(incidents, duty, config.pool_by_unit)
     n = incidents.height
-    category = (incidents["category"].cast(pl.String).fill_null("").to_numpy()
-                if "category" in incidents.columns else np.full(n, "", object))
-    unit = (incidents["unit_id"].cast(pl.String).fill_null("").to_numpy()
-            if "unit_id" in incidents.columns else np.full(n, "", object))
+    category = (
+        incidents["category"].cast(pl.String).fill_null("").to_numpy()
+        if "category" in incidents.columns
+        else np.full(n, "", object)
+    )
+    unit = (
+        incidents["unit_id"].cast(pl.String).fill_null("").to_numpy()
+        if "unit_id" in incidents.columns
+        else np.full(n, "", object)
+    )
+    skill, masks, skill_names = _skills(incidents, duty, config)
     return Prepared(
-        incidents=incidents, duty=duty, t0_us=int(t0), time_zone=zone,
+        incidents=incidents,
+        duty=duty,
+        t0_us=int(t0),
+        time_zone=zone,
         received=(received_us - t0) / US_PER_MINUTE,
-        grade=incidents["grade"].cast(pl.Int64).to_numpy(), pool=incident_pool,
-        need=_officers_needed(incidents, config), category=category, unit=unit,
+        grade=incidents["grade"].cast(pl.Int64).to_numpy(),
+        pool=incident_pool,
+        need=_officers_needed(incidents, config),
+        category=category,
+        unit=unit,
         history_minutes=_history_minutes(incidents),
-        duty_arrays=Duty((start_us - t0) / US_PER_MINUTE, (end_us - t0) / US_PER_MINUTE,
-                         duty_pool))
+        duty_arrays=Duty(
+            (start_us - t0) / US_PER_MINUTE, (end_us - t0) / US_PER_MINUTE, duty_pool, masks
+        ),
+        skill=skill,
+        skill_names=skill_names,
+    )
 
 
 def _travel(p: Prepared, config: SimulationConfig, z: np.ndarray) -> np.ndarray:
@@ -171,7 +260,12 @@ def draw_demand(p: Prepared, config: SimulationConfig, rng: np.random.Generator)
     limit = math.inf if config.abandon_after_hours is None else config.abandon_after_hours * 60
     abandonable = np.isin(p.grade, list(config.abandon_grades))
     return Demand(
-        received_minutes=p.received, grade=p.grade, pool=p.pool, officers_needed=p.need,
+        received_minutes=p.received,
+        grade=p.grade,
+        pool=p.pool,
+        officers_needed=p.need,
         travel_minutes=_travel(p, config, travel_z),
         time_on_task_minutes=_time_on_task(p, config, task_z, task_e),
-        abandon_after_minutes=np.where(abandonable, limit, math.inf))
+        abandon_after_minutes=np.where(abandonable, limit, math.inf),
+        skill=p.skill,
+    )

@@ -336,3 +336,69 @@ forecast_values = Table(
     Column("model", String(LABEL), nullable=False),
     ForeignKeyConstraint(["run_id"], ["forecast_runs.id"], ondelete="CASCADE"),
 )
+
+# --- Accounts, sessions, the audit log and background jobs (the web/API issue, migration 0006).
+# Not owned by a force's data: reloading a force (``delete_force``) leaves them alone.
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(ID), primary_key=True),  # uuid4 hex
+    Column("username", String(LABEL), nullable=False, unique=True),
+    Column("password_hash", String(500), nullable=False),  # argon2id, PHC string
+    Column("role", String(CODE), nullable=False),
+    Column("force_id", String(ID), nullable=False),
+    Column("unit_id", String(ID)),  # scope: this unit and the units under it
+    Column("person_id", String(ID)),  # the account holder's own person record
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie's token
+    Column("user_id", String(ID), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+    Column("client", String(LABEL)),
+    ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+    Index("ix_sessions_user", "user_id"),
+)
+
+audit_log = Table(  # append-only: triggers refuse UPDATE and DELETE (migration 0006)
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("user_id", String(ID)),
+    Column("username", String(LABEL)),
+    Column("force_id", String(ID)),
+    Column("action", String(CODE), nullable=False),
+    Column("object_type", String(CODE), nullable=False),
+    Column("object_id", String(LABEL)),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_log_force_at", "force_id", "at"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(ID), primary_key=True),  # uuid4 hex
+    Column("kind", String(CODE), nullable=False),
+    Column("force_id", String(ID), nullable=False),
+    Column("user_id", String(ID)),
+    Column("status", String(CODE), nullable=False),  # queued|running|succeeded|failed|cancelled
+    Column("stage", String(LABEL), nullable=False),
+    Column("progress", Float, nullable=False),  # 0..1
+    Column("cancel_requested", Boolean, nullable=False, server_default=false()),
+    Column("params", JSON, nullable=False),
+    Column("result", JSON),
+    Column("error", String(2000)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("started_at", UTCDateTime()),
+    Column("finished_at", UTCDateTime()),
+    Index("ix_jobs_force_created", "force_id", "created_at"),
+)

@@ -1,0 +1,123 @@
+"""The web app and API as one object, built from settings: ``create_app(settings)``.
+
+No module-level engine: the store, the job runner and the sign-in limiter live on
+``app.state`` and are made here. One exception handler maps forceplan's errors to HTTP (JSON
+under /api, a page elsewhere; a page that needs sign-in redirects to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from forceplan import __version__
+from forceplan.config import Settings, get_settings
+from forceplan.errors import (
+    AccessDeniedError,
+    ConfigurationError,
+    DataValidationError,
+    ForceplanError,
+    NotFoundError,
+    StoreError,
+)
+from forceplan.services.accounts import SignInRequiredError, TooManySignInsError
+from forceplan.services.jobs import JobRunner, interrupt_unfinished
+from forceplan.services.signin import SignInLimiter
+from forceplan.store import Database
+
+STATIC = Path(__file__).parent / "web" / "static"
+STATUS: list[tuple[type[ForceplanError], int]] = [
+    (SignInRequiredError, 401),
+    (AccessDeniedError, 403),  # includes CsrfError
+    (NotFoundError, 404),
+    (TooManySignInsError, 429),
+    (DataValidationError, 422),
+    (ConfigurationError, 422),
+    (StoreError, 503),
+]
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self' "
+    "'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+}
+
+
+def status_of(exc: ForceplanError) -> int:
+    return next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
+
+
+async def forceplan_error(request: Request, exc: Exception) -> Response:
+    """The one handler for our errors: message and hint, never a traceback."""
+    assert isinstance(exc, ForceplanError)
+    status = status_of(exc)
+    headers = (
+        {"Retry-After": str(exc.retry_after_seconds)}
+        if isinstance(exc, TooManySignInsError)
+        else None
+    )
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": exc.message, "hint": exc.hint}, status, headers)
+    if status == 401:
+        target = quote(
+            request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe=""
+        )
+        return RedirectResponse(f"/signin?next={target}", 303)
+    from forceplan.web.render import error_page
+
+    return error_page(request, status, exc.message, exc.hint, headers)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for one store and one set of settings."""
+    from forceplan.api import api_router
+    from forceplan.web.pages import pages_router
+
+    settings = settings or get_settings()
+    database = Database(settings.database_url, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database.require_current()
+        interrupt_unfinished(database)
+        yield
+        app.state.jobs.shutdown(wait=False)
+        database.dispose()
+
+    app = FastAPI(
+        title="forceplan",
+        version=__version__,
+        lifespan=lifespan,
+        description="Police resourcing: demand, capacity and welfare. Sign in at "
+        "POST /api/v1/auth/signin; send the returned csrf_token as X-CSRF-Token "
+        "with every POST.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.jobs = JobRunner(database, settings.job_workers)
+    app.state.limiter = SignInLimiter.from_settings(settings)
+    app.add_exception_handler(ForceplanError, forceplan_error)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith("/api/") or request.cookies:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
