@@ -18,6 +18,7 @@ from forceplan.cli_common import frame_table as _frame_table
 from forceplan.cli_common import parse_date as _date
 from forceplan.cli_common import progress as _progress
 from forceplan.cli_forecast import forecast_app
+from forceplan.cli_roster import roster_app
 from forceplan.cli_scenario import scenario_app
 from forceplan.cli_serve import serve
 from forceplan.cli_simulate import simulate
@@ -42,6 +43,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(standard_app, name="standard")
 
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(roster_app, name="roster")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(staffing_app, name="staffing")
 app.command("simulate")(simulate)

@@ -402,3 +402,54 @@ jobs = Table(
     Column("finished_at", UTCDateTime()),
     Index("ix_jobs_force_created", "force_id", "created_at"),
 )
+
+# --- Roster plans: rosters built, repaired and edited before publication (migration 0007).
+# Publishing copies a plan's lines into roster_assignments; ``version`` guards against lost
+# updates when two planners edit one plan.
+
+roster_plans = Table(
+    "roster_plans",
+    metadata,
+    Column("id", String(ID), primary_key=True),  # uuid4 hex
+    Column("force_id", String(ID), nullable=False),
+    Column("unit_id", String(ID), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("status", String(CODE), nullable=False),  # draft | published
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(LABEL)),
+    Column("objective", Integer),
+    Column("bound", Float),
+    Column("summary", JSON, nullable=False),  # explanation, solver status, settings
+    _force_fk(),
+    Index("ix_roster_plans_unit", "force_id", "unit_id", "start_date"),
+)
+
+roster_plan_lines = Table(
+    "roster_plan_lines",
+    metadata,
+    Column("plan_id", String(ID), primary_key=True),
+    Column("person_id", String(ID), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("shift_code", String(CODE)),  # None: rest day (or leave)
+    ForeignKeyConstraint(["plan_id"], ["roster_plans.id"], ondelete="CASCADE"),
+)
+
+# Officers' shift requests and bids (self-service): wants = "work" (a bid for that tour) or
+# "off" (a day or a tour off); weight is how much it matters (1-10).
+roster_requests = Table(
+    "roster_requests",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),  # uuid4 hex
+    Column("person_id", String(ID), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("shift_code", String(CODE)),
+    Column("wants", String(CODE), nullable=False),
+    Column("weight", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    _person_fk(),
+    Index("ix_roster_requests_date", "force_id", "date"),
+)

@@ -1,0 +1,254 @@
+"""Solve a roster problem with CP-SAT, report progress, explain the result or the conflict."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from forceplan.errors import InfeasibleRosterError
+from forceplan.roster.explain import Explanation, explain_solution
+from forceplan.roster.model import ModelContext, RuleConfig, build_model
+from forceplan.roster.problem import Roster, RosterProblem
+from forceplan.roster.relaxation import cover_bound
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """One improvement found while solving."""
+
+    elapsed_seconds: float
+    objective: float
+    bound: float
+    solutions: int
+
+    @property
+    def gap(self) -> float:
+        if self.objective == 0:
+            return 0.0
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+
+@dataclass
+class SolveOptions:
+    time_limit_seconds: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    #: Deterministic search (same seed and workers, same roster): CP-SAT's interleaved search
+    #: limited in deterministic time, which tracks seconds on this machine roughly 1:1.
+    deterministic: bool = True
+    log: bool = False
+    #: A starting roster (e.g. the published one) the search begins from.
+    hint: Roster | None = None
+    #: Solve the cover relaxation first (relaxation.py): a valid bound and a hint.
+    cover_bound: bool = True
+    extra_parameters: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class RosterSolution:
+    roster: Roster
+    status: str
+    objective: int
+    bound: float
+    wall_seconds: float
+    explanation: Explanation
+    progress: list[SolveProgress]
+
+    @property
+    def gap(self) -> float:
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, callback: Callable[[SolveProgress], None] | None) -> None:
+        super().__init__()
+        self._callback = callback
+        self._start = time.perf_counter()
+        self.history: list[SolveProgress] = []
+
+    def on_solution_callback(self) -> None:
+        step = SolveProgress(
+            elapsed_seconds=time.perf_counter() - self._start,
+            objective=self.objective_value,
+            bound=self.best_objective_bound,
+            solutions=len(self.history) + 1,
+        )
+        self.history.append(step)
+        if self._callback is not None:
+            self._callback(step)
+
+
+def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+    params = solver.parameters
+    params.num_workers = max(1, options.workers)
+    params.random_seed = options.seed
+    params.log_search_progress = options.log
+    if options.deterministic:
+        params.interleave_search = True
+        params.max_deterministic_time = options.time_limit_seconds
+        # a wall-clock guard far beyond the deterministic limit
+        params.max_time_in_seconds = options.time_limit_seconds * 4 + 10
+    else:
+        params.max_time_in_seconds = options.time_limit_seconds
+    for name, value in options.extra_parameters.items():
+        setattr(params, name, value)
+
+
+def _add_hint(ctx: ModelContext, hint: Roster) -> None:
+    for i, officer in enumerate(ctx.officers):
+        days = hint.get(officer.id, {})
+        for d in range(ctx.problem.days):
+            code = days.get(d)
+            for c, var in ctx.x[i][d].items():
+                ctx.model.add_hint(var, c == code)
+
+
+def _relaxation(
+    ctx: ModelContext, config: RuleConfig | None, options: SolveOptions
+) -> tuple[float, dict | None]:
+    """Bound the objective below by the cover relaxation (0 and None if unused)."""
+    active = {r.name for r in (config or RuleConfig()).active()}
+    if not options.cover_bound or "cover" not in active or not ctx.penalties:
+        return 0.0, None
+    found = cover_bound(
+        ctx.problem, _relaxation_budget(options), options.workers, options.deterministic
+    )
+    if found is None:
+        return 0.0, None
+    bound = math.ceil(found.bound - 1e-6)
+    ctx.model.add(sum(p.weight * p.expr for p in ctx.penalties) >= bound)
+    skill, rank = found.filter
+    return float(bound), {(d, code, skill, rank): n for (d, code), n in found.counts.items()}
+
+
+def _relaxation_budget(options: SolveOptions) -> float:
+    return min(10.0, 0.1 * options.time_limit_seconds)
+
+
+def _hint_counts(ctx: ModelContext, counts: dict) -> None:
+    """Start the search from the relaxation's officers per tour and day."""
+    for key, n in counts.items():
+        var = ctx._counts.get(key)
+        if var is not None and not isinstance(var, int):
+            ctx.model.add_hint(var, n)
+
+
+def read_roster(ctx: ModelContext, solver: cp_model.CpSolver) -> Roster:
+    roster: Roster = {}
+    for i, officer in enumerate(ctx.officers):
+        days: dict[int, str | None] = {}
+        for d in range(ctx.problem.days):
+            days[d] = next((c for c, v in ctx.x[i][d].items() if solver.boolean_value(v)), None)
+        roster[officer.id] = days
+    return roster
+
+
+def solve_roster(
+    problem: RosterProblem,
+    config: RuleConfig | None = None,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[SolveProgress], None] | None = None,
+) -> RosterSolution:
+    """The best roster found within the time limit, with its explanation.
+
+    Raises InfeasibleRosterError naming the conflicting rules when no roster meets the hard rules.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    ctx = build_model(problem, config)
+    if options.hint:
+        _add_hint(ctx, options.hint)
+    relaxed, counts = _relaxation(ctx, config, options)
+    if counts and not options.hint:
+        _hint_counts(ctx, counts)
+    solver = cp_model.CpSolver()
+    # deterministic: a fixed share goes to the relaxation; otherwise what it really took
+    spent = _relaxation_budget(options) if options.deterministic else time.perf_counter() - started
+    configure(
+        solver,
+        dataclasses.replace(
+            options, time_limit_seconds=max(1.0, options.time_limit_seconds - spent)
+        ),
+    )
+    progress = _Progress(on_progress)
+    status = solver.solve(ctx.model, progress)
+    if status == cp_model.INFEASIBLE:
+        raise explain_infeasible(problem, config, options)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise InfeasibleRosterError(
+            f"No roster found within {options.time_limit_seconds:g} s "
+            f"(solver status {solver.status_name(status)}).",
+            [],
+            hint="Give the solver more time (--time-limit) or relax a rule.",
+        )
+    roster = read_roster(ctx, solver)
+    return RosterSolution(
+        roster=roster,
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        objective=round(solver.objective_value) if ctx.penalties else 0,
+        bound=max(solver.best_objective_bound, relaxed) if ctx.penalties else 0.0,
+        wall_seconds=time.perf_counter() - started,
+        explanation=explain_solution(ctx, solver),
+        progress=progress.history,
+    )
+
+
+def _describe(key: tuple[str, str | None]) -> str:
+    rule_name, officer_id = key
+    return rule_name if officer_id is None else f"{rule_name} ({officer_id})"
+
+
+def explain_infeasible(
+    problem: RosterProblem, config: RuleConfig | None, options: SolveOptions
+) -> InfeasibleRosterError:
+    """Which hard rules conflict: CP-SAT's sufficient assumptions, shrunk one at a time."""
+    conflict = _core(problem, config, options, None)
+    budget = time.perf_counter() + max(5.0, options.time_limit_seconds)
+    for key in list(conflict):
+        if len(conflict) <= 1 or time.perf_counter() > budget:
+            break
+        trial = [k for k in conflict if k != key]
+        smaller = _core(problem, config, options, set(trial))
+        if smaller is not None:
+            conflict = smaller
+    names = [_describe(k) for k in conflict] if conflict else []
+    rules = sorted({k[0] for k in conflict or []})
+    return InfeasibleRosterError(
+        "No roster meets every hard rule. These rules conflict: "
+        + (", ".join(names) if names else "(could not isolate them)"),
+        rules,
+        hint="Relax one of them (approve less leave, lower a minimum cover, allow a longer "
+        "run), or add officers.",
+    )
+
+
+def _core(
+    problem: RosterProblem,
+    config: RuleConfig | None,
+    options: SolveOptions,
+    keep: set[tuple[str, str | None]] | None,
+) -> list[tuple[str, str | None]] | None:
+    """A set of (rule, officer) assumptions that is infeasible on its own, or None if the
+    assumptions in ``keep`` are satisfiable together."""
+    ctx = build_model(problem, config, explain=True)
+    literals = [lit for lit, key in ctx.assumptions.items() if keep is None or key in keep]
+    for lit, key in ctx.assumptions.items():
+        if keep is not None and key not in keep:
+            ctx.model.add(lit == 0)
+    ctx.model.add_assumptions(literals)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # assumptions need a single worker
+    solver.parameters.max_time_in_seconds = max(5.0, options.time_limit_seconds / 4)
+    status = solver.solve(ctx.model)
+    if status != cp_model.INFEASIBLE:
+        return None
+    core = solver.sufficient_assumptions_for_infeasibility()
+    index_to_key = {lit.index: key for lit, key in ctx.assumptions.items()}
+    return [index_to_key[i] for i in core if i in index_to_key]

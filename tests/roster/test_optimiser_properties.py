@@ -1,0 +1,103 @@
+"""Property: every roster the optimiser returns passes the independent checker, and its
+objective is the checker's own evaluation of the same roster; infeasible requests name rules."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from forceplan.errors import InfeasibleRosterError
+from forceplan.roster.checker import check_roster, roster_penalty
+from forceplan.roster.model import RULES, RuleConfig, _load_rules
+from forceplan.roster.problem import Cover, Officer, Request, RosterProblem, RuleSettings, Tour
+from forceplan.roster.solve import SolveOptions, solve_roster
+
+TOURS = (
+    Tour("E", 600, 7 * 60),
+    Tour("L", 600, 14 * 60),
+    Tour("N", 540, 22 * 60, night=True),
+    Tour("D", 480, 8 * 60),
+)
+optional = st.one_of(st.none(), st.integers(1, 6))
+
+
+@st.composite
+def problems(draw) -> RosterProblem:
+    days = draw(st.integers(3, 10))
+    tours = tuple(t for t in TOURS if draw(st.booleans())) or (TOURS[0],)
+    codes = [t.code for t in tours]
+    n = draw(st.integers(1, 4))
+    officers = []
+    for i in range(n):
+        officers.append(
+            Officer(
+                id=f"O{i}",
+                max_tours={c: draw(st.integers(0, days)) for c in codes if draw(st.booleans())},
+                max_total_minutes=draw(st.one_of(st.none(), st.integers(0, 600 * days))),
+                max_consecutive_days=draw(optional),
+                min_consecutive_days=draw(st.one_of(st.none(), st.integers(1, 3))),
+                min_consecutive_days_off=draw(st.one_of(st.none(), st.integers(1, 3))),
+                max_weekends=draw(st.one_of(st.none(), st.integers(0, 2))),
+                skills=frozenset({"taser"}) if draw(st.booleans()) else frozenset(),
+                tutor_id="O0" if i > 0 and draw(st.integers(0, 4)) == 0 else None,
+            )
+        )
+    slot = st.tuples(st.integers(0, days - 1), st.sampled_from(codes))
+    covers = tuple(
+        Cover(
+            f"c{k}",
+            (draw(slot),),
+            draw(st.integers(0, 3)),
+            weight_under=draw(st.integers(0, 20)),
+            weight_over=draw(st.integers(0, 5)),
+            minimum=draw(st.integers(0, 1)) if k == 0 else 0,
+            skill="taser" if draw(st.booleans()) else None,
+        )
+        for k in range(draw(st.integers(0, 8)))
+    )
+    requests = tuple(
+        Request(
+            f"O{draw(st.integers(0, n - 1))}",
+            draw(st.integers(0, days - 1)),
+            draw(st.one_of(st.none(), st.sampled_from(codes))),
+            draw(st.integers(1, 5)),
+            on=draw(st.booleans()),
+        )
+        for _ in range(draw(st.integers(0, 6)))
+    )
+    requests = tuple(r for r in requests if r.on is False or r.tour is not None)
+    days_off = {f"O{i}": frozenset(draw(st.sets(st.integers(0, days - 1), max_size=2)))
+                for i in range(n)}  # fmt: skip
+    settings_ = RuleSettings(
+        daily_rest_minutes=draw(st.sampled_from([None, 11 * 60])),
+        weekly_rest_minutes=draw(st.sampled_from([None, 24 * 60])),
+        max_average_weekly_minutes=draw(st.sampled_from([None, 48 * 60])),
+        rest_days_per_week=draw(st.sampled_from([None, 2.0])),
+        max_consecutive_days=draw(optional),
+        max_consecutive_nights=draw(st.sampled_from([None, 2, 4])),
+        preferred_max_consecutive_nights=None,
+        quick_return_minutes=None,
+    )
+    return RosterProblem(days, tours, tuple(officers), covers, requests, days_off,
+                         settings=settings_, first_weekday=draw(st.integers(0, 6)))  # fmt: skip
+
+
+HARD_AND_OBJECTIVE = RuleConfig(
+    disabled=frozenset({"quick_returns", "backward_rotation", "long_night_runs",
+                        "fair_nights", "fair_weekends", "stability", "rest_day_cancelled"})
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_every_optimised_roster_passes_the_checker(problem):
+    options = SolveOptions(time_limit_seconds=5, workers=1, seed=3)
+    try:
+        solution = solve_roster(problem, HARD_AND_OBJECTIVE, options)
+    except InfeasibleRosterError as error:
+        _load_rules()
+        assert error.conflicts, "an infeasible request must name the rules that conflict"
+        assert all(RULES[name].kind == "hard" for name in error.conflicts)
+        return
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total

@@ -1,0 +1,90 @@
+"""The solver: deterministic for a seed and a worker count, progress while solving, conflicts
+named when no roster exists, a valid cover bound, and the Curtois instances' known optima."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from forceplan.errors import InfeasibleRosterError
+from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
+from forceplan.roster.police import UnitRosterSpec, unit_problem
+from forceplan.roster.problem import Cover, Officer, RosterProblem, Tour
+from forceplan.roster.relaxation import cover_bound
+from forceplan.roster.solve import SolveOptions, solve_roster
+from forceplan.standard.duty import ShiftDefinition
+from forceplan.standard.organisation import Person
+from tests.conftest import shared_data
+from tests.roster.test_rules import NO_LIMITS
+
+TOURS = [
+    ShiftDefinition(force_id="F", code="E", start=dt.time(7), length_minutes=600),
+    ShiftDefinition(force_id="F", code="L", start=dt.time(15), length_minutes=600),
+    ShiftDefinition(force_id="F", code="N", start=dt.time(22), length_minutes=540),
+]
+
+
+def small_unit(officers: int = 8) -> RosterProblem:
+    people = [
+        Person(id=f"P{i}", force_id="F", kind="officer", rank="constable", role="response",
+               unit_id="U", contracted_hours_per_week=40, service_start=dt.date(2020, 1, 1))
+        for i in range(officers)
+    ]  # fmt: skip
+    need = [1.0 + (h % 24 >= 16) for h in range(168)]
+    return unit_problem(UnitRosterSpec(dt.date(2026, 1, 5), 4, TOURS, people, need))
+
+
+def test_same_seed_and_workers_give_the_same_roster():
+    problem = small_unit()
+    options = SolveOptions(time_limit_seconds=3, workers=2, seed=7, deterministic=True)
+    first = solve_roster(problem, options=options)
+    second = solve_roster(problem, options=options)
+    assert first.roster == second.roster and first.objective == second.objective
+
+
+def test_progress_reports_improving_objectives_and_a_bound():
+    steps = []
+    solve_roster(small_unit(), options=SolveOptions(time_limit_seconds=3), on_progress=steps.append)
+    assert steps
+    assert all(b.objective <= a.objective for a, b in itertools.pairwise(steps))
+    assert all(s.bound <= s.objective + 1e-6 for s in steps)
+
+
+def test_the_cover_bound_is_below_every_roster_found():
+    problem = small_unit()
+    found = cover_bound(problem, 5)
+    solution = solve_roster(problem, options=SolveOptions(time_limit_seconds=3, cover_bound=False))
+    assert found is not None and 0 < found.bound <= solution.objective
+
+
+def test_an_infeasible_request_names_the_rules_that_conflict():
+    # one officer, a hard minimum of one on every day, and approved leave on day 2
+    covers = tuple(Cover(f"min{d}", ((d, "D"),), 1, minimum=1) for d in range(4))
+    problem = RosterProblem(4, (Tour("D", 480, 480),), (Officer("A"),), covers,
+                            days_off={"A": frozenset({2})}, settings=NO_LIMITS)  # fmt: skip
+    with pytest.raises(InfeasibleRosterError) as caught:
+        solve_roster(problem, options=SolveOptions(time_limit_seconds=5))
+    assert set(caught.value.conflicts) == {"days_off", "minimum_cover"}
+    assert "days_off (A)" in caught.value.message
+
+
+def test_runs_of_days_and_rest_days_conflict_and_are_named():
+    covers = tuple(Cover(f"min{d}", ((d, "D"),), 1, minimum=1) for d in range(5))
+    officer = Officer("A", max_consecutive_days=3)
+    problem = RosterProblem(5, (Tour("D", 480, 480),), (officer,), covers, settings=NO_LIMITS)
+    with pytest.raises(InfeasibleRosterError) as caught:
+        solve_roster(problem, options=SolveOptions(time_limit_seconds=5))
+    assert set(caught.value.conflicts) == {"max_consecutive_days", "minimum_cover"}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("instance", "optimum"), [("Instance1", 607), ("Instance2", 828),
+                                                   ("Instance3", 1001)])  # fmt: skip
+def test_the_benchmark_adapter_reproduces_known_optima(instance, optimum):
+    path = shared_data("curtois_shift_scheduling", f"{instance}.txt")
+    problem = read_instance(path)
+    options = SolveOptions(time_limit_seconds=60, workers=8, deterministic=False)
+    solution = solve_roster(problem, BENCHMARK_RULES, options)
+    assert solution.objective == optimum
