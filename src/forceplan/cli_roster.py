@@ -24,7 +24,14 @@ RulesOption = Annotated[
 ]
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds the solver may take.")]
 Workers = Annotated[int, typer.Option(help="Solver workers (threads).")]
-Seed = Annotated[int, typer.Option(help="Random seed (same seed and workers: same roster).")]
+Seed = Annotated[int, typer.Option(help="Random seed.")]
+Deterministic = Annotated[
+    bool,
+    typer.Option(
+        help="Same seed and workers give the same roster (slower: the limit is in CP-SAT's "
+        "deterministic time)."
+    ),
+]
 
 
 @contextmanager
@@ -50,7 +57,7 @@ def solving(time_limit: float):
         progress.update(task, completed=time_limit)
 
 
-def _options(time_limit: float, workers: int, seed: int, deterministic: bool = True):
+def _options(time_limit: float, workers: int, seed: int, deterministic: bool = False):
     from forceplan.roster.solve import SolveOptions
 
     return SolveOptions(
@@ -97,6 +104,7 @@ def build(
     time_limit: TimeLimit = 60.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    deterministic: Deterministic = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV of the roster.")
     ] = None,
@@ -115,7 +123,7 @@ def build(
         plan, _, _ = build_roster(
             db, unit, parse_date(date_from, "--from"), weeks, force=force,
             rules=load_rules(rules), requirement=requirement,
-            options=_options(time_limit, workers, seed), on_progress=update,
+            options=_options(time_limit, workers, seed, deterministic), on_progress=update,
             keep_published=keep_published,
         )  # fmt: skip
     _print_summary(plan, plan.summary)
@@ -231,6 +239,7 @@ def repair(
     time_limit: TimeLimit = 30.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    deterministic: Deterministic = False,
     database_url: DatabaseOption = None,
 ) -> None:
     """The least-disruptive repair after sickness, leave or an event; rest days cancelled only
@@ -244,7 +253,7 @@ def repair(
         new, changes = repair_plan(
             database(database_url), plan_id, parse_date(today, "--today"), sick=absent,
             events=events, rules=load_rules(rules),
-            options=_options(time_limit, workers, seed), on_progress=update,
+            options=_options(time_limit, workers, seed, deterministic), on_progress=update,
         )  # fmt: skip
     _print_summary(new, new.summary)
     console.print(f"{len(changes)} officer-days changed:")
