@@ -101,3 +101,23 @@ def test_every_optimised_roster_passes_the_checker(problem):
         return
     assert check_roster(problem, solution.roster) == []
     assert solution.objective == roster_penalty(problem, solution.roster).total
+
+
+HARD = ("days_off", "allowed_tours", "total_minutes", "average_week", "rest_days", "daily_rest",
+        "cannot_follow", "tour_limits", "max_consecutive_days")  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.sets(st.sampled_from(HARD)))
+def test_the_cover_relaxation_never_cuts_off_the_optimum(problem, switched_off):
+    config = RuleConfig(disabled=HARD_AND_OBJECTIVE.disabled | frozenset(switched_off))
+    plain = SolveOptions(time_limit_seconds=5, workers=1, cover_bound=False)
+    bounded = SolveOptions(time_limit_seconds=5, workers=1, cover_bound=True)
+    try:
+        without = solve_roster(problem, config, plain)
+    except InfeasibleRosterError:
+        return
+    with_bound = solve_roster(problem, config, bounded)
+    if without.status == with_bound.status == "optimal":
+        assert with_bound.objective == without.objective
+        assert with_bound.bound <= without.objective

@@ -37,8 +37,13 @@ def cover_bound(
     time_limit_seconds: float = 10.0,
     workers: int = 2,
     deterministic: bool = False,
+    active: frozenset[str] | None = None,
 ) -> CoverBound | None:
-    """The cover relaxation's bound and counts, or None when the problem has no weighted cover."""
+    """The cover relaxation's bound and counts, or None when the problem has no weighted cover.
+
+    ``active`` names the hard rules in force (default: all); the relaxation uses only what they
+    imply, so its bound stays valid when rules are switched off."""
+    on = (lambda name: True) if active is None else (lambda name: name in active)
     chosen = _main_filter(problem)
     if chosen is None:
         return None
@@ -47,13 +52,16 @@ def cover_bound(
     model = cp_model.CpModel()
     n: dict[tuple[int, str], cp_model.IntVar] = {}
     for d in range(problem.days):
-        free = [o for o in officers if d not in problem.days_off.get(o.id, ())]
+        free = [
+            o for o in officers if not on("days_off") or d not in problem.days_off.get(o.id, ())
+        ]
         for tour in problem.tours:
-            able = sum(1 for o in free if o.may_work(tour.code))
+            able = sum(1 for o in free if not on("allowed_tours") or o.may_work(tour.code))
             n[d, tour.code] = model.new_int_var(0, able, f"n_{d}_{tour.code}")
         model.add(sum(n[d, t.code] for t in problem.tours) <= len(free))
-    _totals(problem, officers, model, n)
-    _successions(problem, officers, model, n)
+    _totals(problem, officers, model, n, on)
+    if on("daily_rest") and on("cannot_follow") and on("days_off"):
+        _successions(problem, officers, model, n)
     terms = []
     for k, cover in enumerate(problem.covers):
         if (cover.skill, cover.rank) != chosen or not (cover.weight_under or cover.weight_over):
@@ -79,29 +87,30 @@ def cover_bound(
     return CoverBound(solver.best_objective_bound, counts, chosen, status == cp_model.OPTIMAL)
 
 
-def _totals(problem: RosterProblem, officers, model: cp_model.CpModel, n) -> None:
+def _totals(problem: RosterProblem, officers, model: cp_model.CpModel, n, on) -> None:
     """What the unit as a whole can work: minutes, tours (rest days), tour limits."""
     lengths = {t.code: t.length_minutes for t in problem.tours}
     minutes = sum(lengths[code] * var for (_, code), var in n.items())
     tours = sum(n.values())
-    if all(o.max_total_minutes is not None for o in officers):
-        model.add(minutes <= sum(o.max_total_minutes for o in officers))
-    model.add(minutes >= sum(o.min_total_minutes or 0 for o in officers))
+    if on("total_minutes"):
+        if all(o.max_total_minutes is not None for o in officers):
+            model.add(minutes <= sum(o.max_total_minutes for o in officers))
+        model.add(minutes >= sum(o.min_total_minutes or 0 for o in officers))
     settings = problem.settings
-    if settings.max_average_weekly_minutes is not None:
+    if settings.max_average_weekly_minutes is not None and on("average_week"):
         cap = sum(
             math.floor(settings.max_average_weekly_minutes
                        * (problem.days - len(problem.leave.get(o.id, ()))) / 7)
             for o in officers
         )  # fmt: skip
         model.add(minutes <= cap)
-    if settings.rest_days_per_week is not None:
+    if settings.rest_days_per_week is not None and on("rest_days") and on("days_off"):
         working = 0
         for o in officers:
             available = problem.days - len(problem.leave.get(o.id, ()))
             working += available - math.floor(settings.rest_days_per_week * available / 7 + 1e-9)
         model.add(tours <= working)
-    for tour in problem.tours:
+    for tour in problem.tours if on("tour_limits") else ():
         limits = [o.max_tours.get(tour.code) for o in officers]
         if all(limit is not None for limit in limits):
             model.add(sum(n[d, tour.code] for d in range(problem.days)) <= sum(limits))

@@ -48,6 +48,8 @@ class SolveOptions:
     hint: Roster | None = None
     #: Solve the cover relaxation first (relaxation.py): a valid bound and a hint.
     cover_bound: bool = True
+    #: If the time limit passes with no roster at all, search this much longer for a first one.
+    first_roster_grace_seconds: float = 60.0
     extra_parameters: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -120,7 +122,11 @@ def _relaxation(
     if not options.cover_bound or "cover" not in active or not ctx.penalties:
         return 0.0, None
     found = cover_bound(
-        ctx.problem, _relaxation_budget(options), options.workers, options.deterministic
+        ctx.problem,
+        _relaxation_budget(options),
+        options.workers,
+        options.deterministic,
+        frozenset(active),
     )
     if found is None:
         return 0.0, None
@@ -181,12 +187,19 @@ def solve_roster(
     )
     progress = _Progress(on_progress)
     status = solver.solve(ctx.model, progress)
+    if status == cp_model.UNKNOWN and options.first_roster_grace_seconds > 0:
+        # no roster yet: keep looking for a first one rather than return nothing
+        solver.parameters.max_time_in_seconds = options.first_roster_grace_seconds
+        solver.parameters.max_deterministic_time = options.first_roster_grace_seconds
+        solver.parameters.stop_after_first_solution = True
+        status = solver.solve(ctx.model, progress)
     if status == cp_model.INFEASIBLE:
         raise explain_infeasible(problem, config, options)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRosterError(
-            f"No roster found within {options.time_limit_seconds:g} s "
-            f"(solver status {solver.status_name(status)}).",
+            f"No roster found within {options.time_limit_seconds:g} s and "
+            f"{options.first_roster_grace_seconds:g} s more (solver status "
+            f"{solver.status_name(status)}).",
             [],
             hint="Give the solver more time (--time-limit) or relax a rule.",
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from forceplan.errors import ConfigurationError, ForceplanError, NotFoundError
 from forceplan.roster.police import unit_problem
@@ -245,12 +245,14 @@ def load_plan(database: Database, plan_id: str) -> RosterPlan:
     )  # fmt: skip
 
 
-def list_plans(database: Database, unit: str | None = None) -> list[dict]:
+def list_plans(database: Database, unit: str | None = None, force: str | None = None) -> list[dict]:
     p = t.roster_plans.c
     query = select(p.id, p.force_id, p.unit_id, p.start_date, p.days, p.status, p.version,
                    p.objective, p.created_at).order_by(p.created_at.desc())  # fmt: skip
     if unit:
         query = query.where(p.unit_id == unit)
+    if force:
+        query = query.where(p.force_id == force)
     with database.read() as connection:
         return [dict(row) for row in connection.execute(query).mappings()]
 
@@ -279,9 +281,11 @@ def update_plan(
     plan_id: str,
     expected_version: int,
     changes: Iterable[tuple[str, dt.date, str | None]],
+    audit: Callable[[Connection, int], None] | None = None,
 ) -> RosterPlan:
     """Apply (person, date, tour) edits if nobody else has changed the plan since
-    ``expected_version``; otherwise RosterConflictError and nothing is written."""
+    ``expected_version``; otherwise RosterConflictError and nothing is written. ``audit`` is
+    called inside the same transaction with the new version."""
     plan = load_plan(database, plan_id)
     changes = list(changes)
     for person, date, _ in changes:
@@ -291,7 +295,9 @@ def update_plan(
                 hint="edit only people and dates the plan covers",
             )
     with database.transaction() as connection:
-        _bump(connection, plan, expected_version)
+        version = _bump(connection, plan, expected_version)
+        if audit is not None:
+            audit(connection, version)
         for person, date, code in changes:
             connection.execute(
                 update(t.roster_plan_lines)
@@ -303,14 +309,22 @@ def update_plan(
     return load_plan(database, plan_id)
 
 
-def publish_plan(database: Database, plan_id: str, expected_version: int) -> RosterPlan:
+def publish_plan(
+    database: Database,
+    plan_id: str,
+    expected_version: int,
+    audit: Callable[[Connection, int], None] | None = None,
+) -> RosterPlan:
     """Copy the plan into the duty roster as published lines (replacing planned or published
-    lines for those people and days; worked days are never overwritten)."""
+    lines for those people and days; worked days are never overwritten). ``audit`` is called
+    inside the same transaction with the new version."""
     plan = load_plan(database, plan_id)
     last = plan.date_of(plan.days - 1)
     r = t.roster_assignments.c
     with database.transaction() as connection:
-        _bump(connection, plan, expected_version, status="published")
+        version = _bump(connection, plan, expected_version, status="published")
+        if audit is not None:
+            audit(connection, version)
         people = list(plan.roster)
         worked = {
             (row.person_id, row.date)
