@@ -12,9 +12,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 
 from forceplan import __version__
 from forceplan.config import Settings, get_settings
@@ -28,6 +30,7 @@ from forceplan.errors import (
 )
 from forceplan.services.accounts import SignInRequiredError, TooManySignInsError
 from forceplan.services.jobs import JobRunner, interrupt_unfinished
+from forceplan.services.roster import RosterConflictError
 from forceplan.services.signin import SignInLimiter
 from forceplan.store import Database
 
@@ -37,6 +40,7 @@ STATUS: list[tuple[type[ForceplanError], int]] = [
     (AccessDeniedError, 403),  # includes CsrfError
     (NotFoundError, 404),
     (TooManySignInsError, 429),
+    (RosterConflictError, 409),
     (DataValidationError, 422),
     (ConfigurationError, 422),
     (StoreError, 503),
@@ -75,16 +79,31 @@ async def forceplan_error(request: Request, exc: Exception) -> Response:
     return error_page(request, status, exc.message, exc.hint, headers)
 
 
+async def unstorable_value(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold or compare (PostgreSQL: a NUL character in text, a
+    number out of range) is bad input (422), not a server error."""
+    problem = DataValidationError(
+        "the request holds a value the store cannot keep or look up",
+        [{"reason": str(getattr(exc, "orig", exc)).splitlines()[0]}],
+        hint="remove control characters (such as NUL) and out-of-range numbers",
+    )
+    return await forceplan_error(request, problem)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app for one store and one set of settings."""
     from forceplan.api import api_router
+    from forceplan.api.roster import router as roster_api_router
     from forceplan.web.pages import pages_router
+    from forceplan.web.roster_pages import roster_pages_router
 
     settings = settings or get_settings()
     database = Database(settings.database_url, settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # sync routes run in anyio's thread pool: cap it near the core count (docs/web.md)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         database.require_current()
         interrupt_unfinished(database)
         yield
@@ -107,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = JobRunner(database, settings.job_workers)
     app.state.limiter = SignInLimiter.from_settings(settings)
     app.add_exception_handler(ForceplanError, forceplan_error)
+    app.add_exception_handler(DataError, unstorable_value)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -118,6 +138,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     app.include_router(api_router)
+    app.include_router(roster_api_router, prefix="/api/v1")
     app.include_router(pages_router)
+    app.include_router(roster_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

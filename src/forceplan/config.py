@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(65_536, ge=1024,
                                           description="argon2id memory per hash, in KiB.")
     job_workers: int = Field(2, ge=1, description="Background threads running long jobs.")
+    request_threads: int = Field(
+        8, ge=1, description="Threads serving requests at once (more only add contention on a "
+        "few cores; requests beyond them queue).")
+    database_pool_size: int = Field(
+        10, ge=1, description="Connections kept open to PostgreSQL (at least request_threads "
+        "plus job_workers, so connections are not opened and closed under load).")
     oidc_issuer: str | None = Field(
         None, description="OIDC sign-in (not yet implemented, a documented stub): the "
         "directory's issuer URL. Local accounts work whatever this says.")

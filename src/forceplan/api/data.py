@@ -1,10 +1,17 @@
-"""/api/v1: demand indicators, displaced demand, data quality, forecasts, staffing."""
+"""/api/v1: demand indicators, displaced demand, data quality, forecasts, staffing.
+
+The dashboard reads (indicators, displaced demand, staffing) answer from the services' cache
+of aggregates; the JSON of each answer is written once per cached answer (``derived``) and
+sent as it is: the body is the response model's, checked when it was made.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 from forceplan.api.deps import CurrentUser, DatabaseDep
 from forceplan.api.schemas import (
@@ -18,14 +25,55 @@ from forceplan.api.schemas import (
     rows,
 )
 from forceplan.services.overview import (
+    DemandOverview,
     demand_overview,
     forecast_runs,
     forecast_values,
     quality_view,
     staffing_view,
 )
+from forceplan.services.staffing import StaffingReport
 
 router = APIRouter()
+
+
+def json_body(model: BaseModel) -> bytes:
+    return model.model_dump_json().encode()
+
+
+def sent(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+def indicators_out(overview: DemandOverview) -> IndicatorsOut:
+    report = overview.report
+    return IndicatorsOut(
+        scope=report.scope,
+        period=report.period,
+        shared=report.shared,
+        summary=clean(report.summary),
+        tables={k: rows(v) for k, v in report.tables.items()},
+    )
+
+
+def displaced_out(overview: DemandOverview) -> DisplacedOut:
+    report = overview.report
+    return DisplacedOut(
+        scope=report.scope,
+        period=report.period,
+        shared=report.shared,
+        by_agency=rows(overview.displaced_by_agency),
+        by_agency_and_month=rows(report.tables["displaced_demand"]),
+    )
+
+
+def staffing_out(report: StaffingReport) -> StaffingOut:
+    return StaffingOut(
+        scope=report.scope,
+        period=report.period,
+        summary=clean(report.summary),
+        by_hour=rows(report.by_hour),
+    )
 
 
 @router.get("/indicators", response_model=IndicatorsOut, tags=["demand"])
@@ -35,15 +83,11 @@ def indicators(
     unit: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> IndicatorsOut:
+) -> Response:
     """Every demand and capacity indicator (docs/indicators.md) for your force or one unit."""
-    report = demand_overview(database, user, None, unit, start, end).report
-    return IndicatorsOut(
-        scope=report.scope,
-        period=report.period,
-        shared=report.shared,
-        summary=clean(report.summary),
-        tables={k: rows(v) for k, v in report.tables.items()},
+    overview = demand_overview(database, user, None, unit, start, end)
+    return sent(
+        overview.derived.get("indicators.json", lambda: json_body(indicators_out(overview)))
     )
 
 
@@ -54,17 +98,10 @@ def displaced(
     unit: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> DisplacedOut:
+) -> Response:
     """Demand displaced from partner agencies: by agency, and by agency and month."""
     overview = demand_overview(database, user, None, unit, start, end)
-    report = overview.report
-    return DisplacedOut(
-        scope=report.scope,
-        period=report.period,
-        shared=report.shared,
-        by_agency=rows(overview.displaced_by_agency),
-        by_agency_and_month=rows(report.tables["displaced_demand"]),
-    )
+    return sent(overview.derived.get("displaced.json", lambda: json_body(displaced_out(overview))))
 
 
 @router.get("/data-quality", response_model=list[DatasetQualityOut], tags=["data quality"])
@@ -90,11 +127,18 @@ def forecasts(user: CurrentUser, database: DatabaseDep) -> list[ForecastRunOut]:
     keys = {"run_id", "created_at", "unit_id", "breakdown", "measure", "freq", "history_end"}
     return [
         ForecastRunOut(
-            **{k: v for k, v in row.items() if k in keys},
+            **{k: v for k, v in row.items() if k in keys} | {"history_end": local(row)},
             accuracy={k: v for k, v in row.items() if k not in keys},
         )
         for row in rows(runs)
     ]
+
+
+def local(row: dict) -> str:
+    """A stored wall-clock time (no offset) as ISO 8601 text: not an instant, so not a
+    JSON date-time."""
+    value = row["history_end"]
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else str(value)
 
 
 @router.get("/forecasts/{run_id}/values", response_model=ForecastValuesOut, tags=["forecasts"])
@@ -114,12 +158,7 @@ def staffing(
     unit: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> StaffingOut:
+) -> Response:
     """Officers needed on duty by hour of the week, beside those the roster puts on duty."""
-    report = staffing_view(database, user, unit, start, end)
-    return StaffingOut(
-        scope=report.scope,
-        period=report.period,
-        summary=clean(report.summary),
-        by_hour=rows(report.by_hour),
-    )
+    view = staffing_view(database, user, unit, start, end)
+    return sent(view.derived.get("staffing.json", lambda: json_body(staffing_out(view.report))))

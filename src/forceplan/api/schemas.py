@@ -95,7 +95,10 @@ class ForecastRunOut(BaseModel):
     breakdown: str
     measure: str
     freq: str
-    history_end: dt.datetime
+    history_end: str = Field(
+        description="The last period of history used: local wall-clock time in the force's "
+        "time zone, ISO 8601 without an offset (2026-03-31T00:00:00)."
+    )
     accuracy: Row
 
 
@@ -116,7 +119,7 @@ class WorkforceProjectionIn(BaseModel):
     years: int = Field(4, ge=1, le=10)
     runs: int = Field(1000, ge=0, le=100_000)
     seed: int = 42
-    as_of: dt.date | None = None
+    as_of: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 30))
     policy: Literal["maintain", "recent"] = "maintain"
 
 

@@ -45,6 +45,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "welfare": FORCE_ROLES,  # what each sees: welfare/access.py
     "jobs": FORCE_ROLES,
     "accounts": frozenset({"admin"}),
+    # what each sees of a roster: services/roster_web.py
+    "roster": ANALYSTS | {"supervisor"},
+    "self_service": frozenset({"officer", "supervisor"}),
 }
 WHAT = {
     "demand": "demand indicators",
@@ -55,6 +58,8 @@ WHAT = {
     "welfare": "welfare data",
     "jobs": "jobs",
     "accounts": "accounts",
+    "roster": "roster plans",
+    "self_service": "officer self-service",
 }
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, replace
+from copy import deepcopy
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 from sqlalchemy import select
 
-from forceplan.errors import NotFoundError
+from forceplan.errors import DataValidationError, NotFoundError
 from forceplan.services.access import require, require_force
 from forceplan.services.accounts import Account
+from forceplan.services.cache import Derived, cache_for
 from forceplan.services.evidence import displaced_totals
 from forceplan.services.forecast_store import forecast_accuracy
 from forceplan.services.imports import DatasetQuality, quality_reports
@@ -28,6 +30,8 @@ from forceplan.store import Database
 from forceplan.store import tables as t
 
 MAX_VALUES = 20_000  # forecast values returned in one answer
+#: Dates a period may name: the open ends ``services/indicators.utc_period`` stands in for.
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 30)
 
 
 @dataclass
@@ -35,6 +39,8 @@ class DemandOverview:
     report: IndicatorReport
     weekly: pl.DataFrame  # week (Monday), incidents, officer_hours
     displaced_by_agency: pl.DataFrame  # attributed_agency, incidents, officer_hours, cost, …
+    #: what the shells draw from it (the page's charts), made once per cached overview
+    derived: Derived = field(default_factory=Derived, repr=False, compare=False)
 
 
 def demand_overview(
@@ -46,12 +52,46 @@ def demand_overview(
     end: dt.date | None = None,
 ) -> DemandOverview:
     """Every demand indicator of a scope of the account's force; partners get aggregates
-    with small counts withheld (as anything leaving the force)."""
+    with small counts withheld (as anything leaving the force).
+
+    Access is checked first; the answer then comes from the cache of aggregates
+    (``services/cache.py``) when the force's data have not changed since it was computed.
+    The key holds the view shown (``partner``: disclosure-controlled), so an account never
+    gets a view its role may not see."""
     require(account, "demand")
     force_id = require_force(account, force)
-    report = compute_indicators(database, force=force_id, unit=unit, start=start, end=end)
-    if account.role == "partner":
-        report = protect(report)
+    check_period(start, end)
+    view = "partner" if account.role == "partner" else "force"
+    cache = cache_for(database)
+
+    def indicators() -> IndicatorReport:
+        return compute_indicators(database, force=force_id, unit=unit, start=start, end=end)
+
+    def overview() -> DemandOverview:
+        key = ("indicators", unit, start, end)
+        report = cache.get(database, force_id, key, indicators, remember=(NotFoundError,))
+        return _overview(report, partner=view == "partner")
+
+    key = ("demand_overview", unit, start, end, view)
+    return _copy(cache.get(database, force_id, key, overview, remember=(NotFoundError,)))
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> None:
+    """Refuse (422) a period the store cannot hold (year 1, year 9999) before any work."""
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            reason = f"dates run from {EARLIEST_DAY} to {LATEST_DAY}"
+            raise DataValidationError(
+                f"{name} {day} is out of range: {reason}",
+                [{"field": name, "value": day.isoformat(), "reason": reason}],
+                hint="leave it out for the whole history",
+            )
+
+
+def _overview(report: IndicatorReport, partner: bool) -> DemandOverview:
+    """The overview of a (cached, shared) report; partners' view protects a copy of it."""
+    if partner:
+        report = protect(_copy_report(report))
         report.shared = True
     weekly = (
         report.tables["demand_by_day"]
@@ -63,15 +103,43 @@ def demand_overview(
     return DemandOverview(report, weekly, displaced_totals(report))
 
 
+def _copy_report(report: IndicatorReport) -> IndicatorReport:
+    """A report a caller may change without changing the cached one (frames are immutable
+    in use; the containers are copied)."""
+    return replace(report, summary=deepcopy(report.summary), tables=dict(report.tables))
+
+
+def _copy(overview: DemandOverview) -> DemandOverview:
+    return replace(overview, report=_copy_report(overview.report))
+
+
+@dataclass
+class StaffingView:
+    report: StaffingReport
+    #: what the shells make from it (the API's JSON), made once per cached report
+    derived: Derived = field(default_factory=Derived, repr=False, compare=False)
+
+
 def staffing_view(
     database: Database,
     account: Account,
     unit: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> StaffingReport:
+) -> StaffingView:
+    """Officers needed by hour of the week against those on duty: aggregates of the force,
+    cached as the demand overview is."""
     require(account, "staffing")
-    return staffing_requirement(database, account.force_id, unit, start, end)
+    check_period(start, end)
+    force_id = account.force_id
+    view = cache_for(database).get(
+        database,
+        force_id,
+        ("staffing", unit, start, end),
+        lambda: StaffingView(staffing_requirement(database, force_id, unit, start, end)),
+        remember=(NotFoundError,),
+    )
+    return replace(view, report=replace(view.report, summary=deepcopy(view.report.summary)))
 
 
 def quality_view(database: Database, account: Account) -> list[DatasetQuality]:

@@ -23,7 +23,10 @@ class Database:
         settings = settings or get_settings()
         self.url = url or settings.database_url
         self.engine: Engine = make_engine(
-            self.url, echo=settings.echo_sql, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+            self.url,
+            echo=settings.echo_sql,
+            busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            pool_size=settings.database_pool_size,
         )
 
     @property

@@ -22,7 +22,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 30_000) -> Engine:
+def make_engine(
+    url: str, *, echo: bool = False, busy_timeout_ms: int = 30_000, pool_size: int = 10
+) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
     url = normalise_url(url)
     try:
@@ -47,6 +49,8 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 30_000) 
         return engine
     if parsed.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
+        kwargs["pool_size"] = pool_size
+        kwargs["max_overflow"] = pool_size
         return create_engine(parsed, **kwargs)
     raise ConfigurationError(
         f"unsupported database {parsed.get_backend_name()!r}",

@@ -150,6 +150,8 @@ def home(request: Request, session: CurrentSession) -> Response:
                 "jobs",
                 "workforce",
                 "accounts",
+                "roster",
+                "self_service",
             )
             if can(account, c)
         },
@@ -168,21 +170,31 @@ def demand(
     overview = demand_overview(database, session.account, None, unit or None, start, end)
     report = overview.report
     balance = report.tables["balance_by_hour_of_week"]
+    drawn = overview.derived.get  # charts drawn once per cached overview (services/cache.py)
     return page(
         request,
         "demand.html",
         session,
         report=report,
         unit=unit or "",
-        heatmap=charts.hour_of_week_heatmap(
-            balance, "officers_busy", "Officers busy on incidents, by hour of the week"
+        heatmap=drawn(
+            "heatmap",
+            lambda: charts.hour_of_week_heatmap(
+                balance, "officers_busy", "Officers busy on incidents, by hour of the week"
+            ),
         ),
-        capacity=charts.hour_of_week_heatmap(
-            balance, "officers_on_duty", "Officers on duty, by hour of the week", "Blues"
+        capacity=drawn(
+            "capacity",
+            lambda: charts.hour_of_week_heatmap(
+                balance, "officers_on_duty", "Officers on duty, by hour of the week", "Blues"
+            ),
         ),
-        trend=charts.weekly_trend(overview.weekly, "Incidents a week"),
-        agencies=charts.agency_bars(
-            overview.displaced_by_agency, "Demand displaced from partner agencies"
+        trend=drawn("trend", lambda: charts.weekly_trend(overview.weekly, "Incidents a week")),
+        agencies=drawn(
+            "agencies",
+            lambda: charts.agency_bars(
+                overview.displaced_by_agency, "Demand displaced from partner agencies"
+            ),
         ),
         displaced=overview.displaced_by_agency.to_dicts(),
     )

@@ -14,9 +14,11 @@ from forceplan.services.access import can
 from forceplan.services.accounts import ActiveSession
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-#: (path, label, capability) in the order of the menu; the roster pages join it when they land.
+#: (path, label, capability) in the order of the menu.
 NAV = [
     ("/", "Home", None),
+    ("/me/roster", "My roster", "self_service"),
+    ("/roster", "Rosters", "roster"),
     ("/demand", "Demand", "demand"),
     ("/quality", "Data quality", "data_quality"),
     ("/welfare", "Welfare", "welfare"),

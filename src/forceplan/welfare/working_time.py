@@ -252,7 +252,7 @@ def working_time_breaches(tours: pl.DataFrame, rules: WorkingTimeRules = Working
     17-week average.
     """
     if tours.height == 0:
-        return pl.DataFrame(schema=BREACH_COLUMNS)
+        return pl.DataFrame(schema={**BREACH_COLUMNS, "kind": pl.String})
     prepared = prepare(tours)
     return pl.concat([
         average_hours_breaches(prepared, rules, absence_days),
