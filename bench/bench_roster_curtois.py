@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, write_result
+from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
 from forceplan.roster.solve import SolveOptions, solve_roster
@@ -44,7 +45,14 @@ def run(name: str, scale: float, workers: int, deterministic: bool) -> dict:
     started = time.perf_counter()
     options = SolveOptions(time_limit_seconds=limit, workers=workers, seed=0,
                            deterministic=deterministic)  # fmt: skip
-    solution = solve_roster(problem, BENCHMARK_RULES, options)
+    try:
+        solution = solve_roster(problem, BENCHMARK_RULES, options)
+    except InfeasibleRosterError as error:  # no roster within the limit: a failed row
+        wall = round(time.perf_counter() - started, 1)
+        return {"instance": name, "time_limit_s": limit, "objective": None,
+                "best_known": int(best_known()[name]["best_known"]), "gap_to_best": None,
+                "target_gap": allowed_gap, "met": False, "seconds_to_final": None,
+                "wall_s": wall, "error": error.message}  # fmt: skip
     wall = time.perf_counter() - started
     breaches = check_roster(problem, solution.roster)
     checked = roster_penalty(problem, solution.roster).total
@@ -88,6 +96,9 @@ def main() -> None:
     for name in names:
         row = run(name, args.scale, args.workers, args.deterministic)
         rows.append(row)
+        if row["objective"] is None:
+            print(f"{name:<11} {row['time_limit_s']:>6.0f} no roster: {row['error']}", flush=True)
+            continue
         print(f"{name:<11} {row['time_limit_s']:>6.0f} {row['objective']:>7} "
               f"{row['best_known']:>7} {row['gap_to_best']:>7.2%} {row['target_gap']:>6.0%} "
               f"{row['seconds_to_final'] or 0:>7.1f} {row['wall_s']:>6.1f} "
