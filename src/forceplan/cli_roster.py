@@ -67,7 +67,7 @@ def _options(time_limit: float, workers: int, seed: int, deterministic: bool = F
 
 def _explanation_table(summary: dict, limit: int = 10) -> Table:
     explanation = summary["explanation"]
-    table = Table(title="What the roster costs, by rule", title_justify="left")
+    table = Table(title="What the roster costs, by rule", title_justify="left", min_width=40)
     table.add_column("rule")
     table.add_column("penalty", justify="right")
     for name, cost in sorted(explanation["by_rule"].items(), key=lambda kv: -kv[1]):
@@ -157,24 +157,18 @@ def explain(
 ) -> None:
     """Why the roster is as it is: penalty per rule, per officer and per day; uncovered hours."""
     from forceplan.services.roster import load_plan
+    from forceplan.services.roster_tools import most_penalised, most_short_hours
 
     plan = load_plan(database(database_url), plan_id)
     _print_summary(plan, plan.summary)
-    explanation = plan.summary["explanation"]
     table = Table("officer", "penalty", "by rule", title="Officers carrying the most penalty")
-    ranked = sorted(explanation["by_officer"].items(), key=lambda kv: -sum(kv[1].values()))
-    for officer, rules in ranked[:officers]:
-        detail = ", ".join(f"{k} {v:,}" for k, v in sorted(rules.items(), key=lambda kv: -kv[1]))
-        table.add_row(officer, f"{sum(rules.values()):,}", detail)
+    for officer, total, rules in most_penalised(plan, officers):
+        table.add_row(officer, f"{total:,}", ", ".join(f"{k} {v:,}" for k, v in rules))
     console.print(table)
-    short = [c for c in explanation["cover"] if c["short"] > 0]
-    worst = sorted(short, key=lambda c: -c["short"])[:10]
     table = Table("when", "required", "rostered", "short", title="Hours most short of need")
-    for c in worst:
-        when = plan.start_date + dt.timedelta(minutes=c["start_minute"] or 0)
-        hour = (c["start_minute"] or 0) // 60 % 24
-        table.add_row(f"{when:%a %d %b} {hour:02d}:00", str(c["requirement"]),
-                      str(c["on_duty"]), str(c["short"]))  # fmt: skip
+    for when, c in most_short_hours(plan):
+        table.add_row(f"{when:%a %d %b %H:00}", str(c["requirement"]), str(c["on_duty"]),
+                      str(c["short"]))  # fmt: skip
     console.print(table)
     for change in plan.summary.get("changes", []):
         console.print(_change_line(change))
@@ -302,7 +296,7 @@ def export(
 ) -> None:
     """Export a plan as CSV, or as iCalendar files per officer for their phones."""
     from forceplan.services.roster import load_plan
-    from forceplan.services.roster_tools import export_csv, export_ics, plan_problem
+    from forceplan.services.roster_tools import export_csv, write_calendars
 
     db = database(database_url)
     plan = load_plan(db, plan_id)
@@ -310,15 +304,8 @@ def export(
         export_csv(plan, output)
         console.print(f"Roster written to {output}")
         return
-    problem = plan_problem(db, plan, demand=False)
-    tours = {t.code: (t.start_minute or 0, t.length_minutes) for t in problem.tours}
-    output.mkdir(parents=True, exist_ok=True)
-    from forceplan.services.indicators import resolve_scope
-
-    zone = resolve_scope(db, plan.force_id, None, None).timezone
-    for person in sorted(plan.roster):
-        (output / f"{person}.ics").write_bytes(export_ics(plan, person, tours, zone))
-    console.print(f"{len(plan.roster)} calendars written to {output}")
+    written = write_calendars(db, plan, output)
+    console.print(f"{written} calendars written to {output}")
 
 
 @roster_app.command("benchmark")

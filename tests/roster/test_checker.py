@@ -9,21 +9,21 @@ import datetime as dt
 import pytest
 
 from forceplan.roster.checker import Breach, check_roster, roster_penalty
-from forceplan.roster.problem import Cover, Officer, Request, RosterProblem, RuleSettings, Tour
+from forceplan.roster.problem import (
+    NO_LIMITS,
+    Cover,
+    Officer,
+    Request,
+    RosterProblem,
+    RuleSettings,
+    Tour,
+)
 
 EARLY = Tour("E", 480, start_minute=7 * 60)  # 07:00-15:00
 LATE = Tour("L", 480, start_minute=14 * 60)  # 14:00-22:00
 NIGHT = Tour("N", 600, start_minute=22 * 60, night=True, cannot_follow=frozenset({"E", "L"}))
 DAY = Tour("D", 480)  # a benchmark shift: no start time
 TOURS = (EARLY, LATE, NIGHT, DAY)
-NO_LIMITS = RuleSettings(
-    daily_rest_minutes=None,
-    weekly_rest_minutes=None,
-    max_average_weekly_minutes=None,
-    rest_days_per_week=None,
-    max_consecutive_days=None,
-    max_consecutive_nights=None,
-)
 
 
 def problem(*officers: Officer, days: int = 7, settings: RuleSettings = NO_LIMITS, **more):

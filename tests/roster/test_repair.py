@@ -4,6 +4,7 @@ day only as a last resort, costed by notice."""
 from __future__ import annotations
 
 from forceplan.roster.checker import check_roster
+from forceplan.roster.model import RuleConfig
 from forceplan.roster.problem import Cover, Officer, RosterProblem, RuleSettings, Tour
 from forceplan.roster.repair import (
     ExtraCover,
@@ -11,7 +12,6 @@ from forceplan.roster.repair import (
     Unavailable,
     changed_days,
     rdc_notice_days,
-    repair_config,
     repair_problem,
 )
 from forceplan.roster.solve import SolveOptions, solve_roster
@@ -40,7 +40,7 @@ def team() -> tuple[RosterProblem, dict]:
 
 def solve(problem):
     options = SolveOptions(time_limit_seconds=10, workers=1)
-    return solve_roster(problem, repair_config(), options).roster
+    return solve_roster(problem, RuleConfig(), options).roster
 
 
 def test_sickness_is_covered_by_the_one_move_that_needs_no_rest_day_cancelled():

@@ -12,19 +12,17 @@ import pytest
 
 from forceplan.roster.checker import check_roster
 from forceplan.roster.model import RULES, RuleConfig, _load_rules
-from forceplan.roster.problem import Cover, Officer, Request, RosterProblem, RuleSettings, Tour
+from forceplan.roster.problem import (
+    NO_LIMITS,
+    Cover,
+    Officer,
+    Request,
+    RosterProblem,
+    RuleSettings,
+    Tour,
+)
 from forceplan.roster.solve import SolveOptions, solve_roster
 
-NO_LIMITS = RuleSettings(
-    daily_rest_minutes=None,
-    weekly_rest_minutes=None,
-    max_average_weekly_minutes=None,
-    rest_days_per_week=None,
-    max_consecutive_days=None,
-    max_consecutive_nights=None,
-    preferred_max_consecutive_nights=None,
-    quick_return_minutes=None,
-)
 DAY = Tour("D", 480, 8 * 60)
 EARLY = Tour("E", 600, 7 * 60)
 LATE = Tour("L", 600, 14 * 60)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from forceplan.errors import DataValidationError
 from forceplan.roster.model import RuleConfig
-from forceplan.roster.problem import Cover, Officer, Request, RosterProblem, RuleSettings, Tour
+from forceplan.roster.problem import NO_LIMITS, Cover, Officer, Request, RosterProblem, Tour
 
 #: The benchmark's rules: every hard rule it states, and its two soft terms.
 BENCHMARK_RULES = RuleConfig(
@@ -34,16 +34,7 @@ BENCHMARK_RULES = RuleConfig(
 )
 
 #: No police defaults: only the instance's own limits apply.
-BENCHMARK_SETTINGS = RuleSettings(
-    daily_rest_minutes=None,
-    weekly_rest_minutes=None,
-    max_average_weekly_minutes=None,
-    rest_days_per_week=None,
-    max_consecutive_days=None,
-    max_consecutive_nights=None,
-    preferred_max_consecutive_nights=None,
-    quick_return_minutes=None,
-)
+BENCHMARK_SETTINGS = NO_LIMITS
 
 
 def _sections(path: Path) -> dict[str, list[tuple[int, list[str]]]]:

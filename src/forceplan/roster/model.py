@@ -158,6 +158,17 @@ class ModelContext:
             officer_id = None if officer is None else officer.id
             self.penalties.append(Penalty(self.rule.name, officer_id, day, expr, total, key))
 
+    def officer_days(self, by_officer: Mapping[str, Mapping[int, object]]):
+        """(i, officer, day, value) for every officer of the problem and day of the horizon in
+        an officer -> day -> value mapping (fixed days, the published roster, RDC costs)."""
+        for officer_id, days in by_officer.items():
+            i = self.index.get(officer_id)
+            if i is None:
+                continue
+            for d, value in days.items():
+                if 0 <= d < self.problem.days:
+                    yield i, self.officers[i], d, value
+
     def tour_vars(self, i: int, d: int, codes: Iterable[str]) -> list[cp_model.IntVar]:
         if d < 0 or d >= self.problem.days:
             return []

@@ -21,6 +21,7 @@ from forceplan.roster.problem import (
     RosterProblem,
     RuleSettings,
     Tour,
+    slots_on_duty,
 )
 from forceplan.standard.duty import ShiftDefinition
 from forceplan.standard.organisation import Person
@@ -129,14 +130,8 @@ def hourly_covers(
     covers = []
     for hour in range(days * 24):
         start = hour * 60
-        slots = []
+        slots = slots_on_duty(tours, days, start)
         partial_before = False
-        for d in range(max(0, hour // 24 - 1), min(days, hour // 24 + 1)):
-            for tour in tours:
-                begin = d * MINUTES_PER_DAY + (tour.start_minute or 0)
-                overlap = min(begin + tour.length_minutes, start + 60) - max(begin, start)
-                if overlap >= 30:
-                    slots.append((d, tour.code))
         if hour < 24:
             partial_before = any(
                 (t.start_minute or 0) + t.length_minutes - MINUTES_PER_DAY > start for t in tours

@@ -117,6 +117,19 @@ class RuleSettings:
     quick_return_minutes: int | None = 12 * 60
 
 
+#: Every limit off: only the problem's own officer limits apply (benchmarks, tests).
+NO_LIMITS = RuleSettings(
+    daily_rest_minutes=None,
+    weekly_rest_minutes=None,
+    max_average_weekly_minutes=None,
+    rest_days_per_week=None,
+    max_consecutive_days=None,
+    max_consecutive_nights=None,
+    preferred_max_consecutive_nights=None,
+    quick_return_minutes=None,
+)
+
+
 @dataclass(frozen=True)
 class RosterProblem:
     """Everything the optimiser and the checker need."""
@@ -193,3 +206,35 @@ def tour_gap_minutes(first: Tour, first_day: int, second: Tour, second_day: int)
         return None
     end = first_day * MINUTES_PER_DAY + first.start_minute + first.length_minutes
     return second_day * MINUTES_PER_DAY + second.start_minute - end
+
+
+def slots_on_duty(tours: Iterable[Tour], days: int, window_start: int) -> list[tuple[int, str]]:
+    """The (day, tour) slots on duty for at least half of the hour from ``window_start``
+    (horizon minutes), counting tours of the day before that run into it."""
+    slots = []
+    first = max(0, window_start // MINUTES_PER_DAY - 1)
+    last = (window_start + 59) // MINUTES_PER_DAY  # a window across midnight reaches the next day
+    for d in range(first, min(days, last + 1)):
+        for tour in tours:
+            begin = d * MINUTES_PER_DAY + (tour.start_minute or 0)
+            overlap = min(begin + tour.length_minutes, window_start + 60) - max(begin, window_start)
+            if overlap >= 30:
+                slots.append((d, tour.code))
+    return slots
+
+
+def next_day_bans(
+    problem: RosterProblem, *, explicit: bool = True, daily_rest: bool = True
+) -> dict[str, set[str]]:
+    """For each tour, the tours that may not be worked the next day: its ``cannot_follow``
+    (``explicit``) and those leaving less than the daily rest (``daily_rest``)."""
+    rest = problem.settings.daily_rest_minutes if daily_rest else None
+    bans: dict[str, set[str]] = {t.code: set() for t in problem.tours}
+    for first in problem.tours:
+        for second in problem.tours:
+            gap = tour_gap_minutes(first, 0, second, 1)
+            if (explicit and second.code in first.cannot_follow) or (
+                rest is not None and gap is not None and gap < rest
+            ):
+                bans[first.code].add(second.code)
+    return bans

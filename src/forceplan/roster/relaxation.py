@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from forceplan.roster.problem import Cover, RosterProblem, tour_gap_minutes
+from forceplan.roster.problem import Cover, RosterProblem, next_day_bans
 
 
 @dataclass(frozen=True)
@@ -119,15 +119,10 @@ def _totals(problem: RosterProblem, officers, model: cp_model.CpModel, n, on) ->
 def _successions(problem: RosterProblem, officers, model: cp_model.CpModel, n) -> None:
     """Nobody works a tour the day after one it may not follow (explicitly, or with less than
     the daily rest between): n[d+1, u] + n[d, t in banned(u)] <= officers free on both days."""
-    rest = problem.settings.daily_rest_minutes
     before: dict[str, set[str]] = {t.code: set() for t in problem.tours}
-    for first in problem.tours:
-        for second in problem.tours:
-            gap = tour_gap_minutes(first, 0, second, 1)
-            if second.code in first.cannot_follow or (
-                rest is not None and gap is not None and gap < rest
-            ):
-                before[second.code].add(first.code)
+    for first, banned in next_day_bans(problem).items():
+        for second in banned:
+            before[second].add(first)
     for d in range(problem.days - 1):
         free = sum(
             1

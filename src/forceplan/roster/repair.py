@@ -15,8 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from forceplan.roster.model import RuleConfig
-from forceplan.roster.problem import MINUTES_PER_DAY, Cover, Roster, RosterProblem
+from forceplan.roster.problem import Cover, Roster, RosterProblem, slots_on_duty
 
 #: Penalty units per paid hour of an RDC under 15 days' notice (cover costs 100 per
 #: officer-hour short, so a short-notice RDC is not worth it for routine cover).
@@ -25,8 +24,6 @@ RDC_COST_PER_PAID_HOUR = 100
 RDC_OWED_DAY_COST = 800
 #: An officer-hour short of an event's extra requirement (effectively a must).
 EVENT_WEIGHT_PER_OFFICER_HOUR = 1000
-#: Each officer-day changed from the published roster.
-STABILITY_WEIGHT = 50
 RDC_SHORT_NOTICE_DAYS = 15
 RDC_MINIMUM_PAID_MINUTES = 4 * 60
 
@@ -92,13 +89,7 @@ def event_covers(
     covers = []
     for event in events:
         for start in range(event.start_minute, event.start_minute + event.length_minutes, 60):
-            slots = []
-            for d in range(max(0, start // MINUTES_PER_DAY - 1), problem.days):
-                for tour in problem.tours:
-                    begin = d * MINUTES_PER_DAY + (tour.start_minute or 0)
-                    overlap = min(begin + tour.length_minutes, start + 60) - max(begin, start)
-                    if overlap >= 30:
-                        slots.append((d, tour.code))
+            slots = slots_on_duty(problem.tours, problem.days, start)
             cover = Cover(
                 key=f"event:{event.name}:{start}",
                 slots=tuple(slots),
@@ -172,12 +163,6 @@ def repair_problem(
         fixed=fixed,
         rest_day_cancel_cost=costs,
     )
-
-
-def repair_config(config: RuleConfig | None = None) -> RuleConfig:
-    config = config or RuleConfig()
-    weights = {"stability": STABILITY_WEIGHT, **config.weights}
-    return dataclasses.replace(config, weights=weights)
 
 
 def changed_days(

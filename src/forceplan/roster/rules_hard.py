@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from forceplan.roster.model import ModelContext, rule
-from forceplan.roster.problem import Officer, tour_gap_minutes
+from forceplan.roster.problem import Officer, next_day_bans, tour_gap_minutes
 
 
 def _limit(*values: int | float | None) -> int | None:
@@ -59,21 +59,12 @@ def _next_day_bans(ctx: ModelContext, banned: dict[str, set[str]]) -> None:
 
 @rule("cannot_follow", "hard", "No tour the day after a tour it may not follow.")
 def add_cannot_follow(ctx: ModelContext) -> None:
-    _next_day_bans(ctx, {t.code: set(t.cannot_follow) for t in ctx.problem.tours})
+    _next_day_bans(ctx, next_day_bans(ctx.problem, daily_rest=False))
 
 
 @rule("daily_rest", "hard", "11 hours' rest between tours (Working Time Regulations reg. 10).")
 def add_daily_rest(ctx: ModelContext) -> None:
-    rest = ctx.problem.settings.daily_rest_minutes
-    if rest is None:
-        return
-    banned: dict[str, set[str]] = {}
-    for first in ctx.problem.tours:
-        for second in ctx.problem.tours:
-            gap = tour_gap_minutes(first, 0, second, 1)
-            if gap is not None and gap < rest:
-                banned.setdefault(first.code, set()).add(second.code)
-    _next_day_bans(ctx, banned)
+    _next_day_bans(ctx, next_day_bans(ctx.problem, explicit=False))
 
 
 @rule("total_minutes", "hard", "Total minutes within the officer's minimum and maximum.")
@@ -236,15 +227,8 @@ def add_tutor(ctx: ModelContext) -> None:
 
 @rule("fixed_days", "hard", "Days already worked or frozen keep their tour (re-rostering).")
 def add_fixed_days(ctx: ModelContext) -> None:
-    for officer_id, days in ctx.problem.fixed.items():
-        i = ctx.index.get(officer_id)
-        if i is None:
-            continue
-        officer = ctx.officers[i]
-        for d, code in days.items():
-            if not 0 <= d < ctx.problem.days:
-                continue
-            if code is None:
-                ctx.add_hard(ctx.model.add(ctx.works[i][d] == 0), officer)
-            elif code in ctx.x[i][d]:
-                ctx.add_hard(ctx.model.add(ctx.x[i][d][code] == 1), officer)
+    for i, officer, d, code in ctx.officer_days(ctx.problem.fixed):
+        if code is None:
+            ctx.add_hard(ctx.model.add(ctx.works[i][d] == 0), officer)
+        elif code in ctx.x[i][d]:
+            ctx.add_hard(ctx.model.add(ctx.x[i][d][code] == 1), officer)

@@ -153,21 +153,14 @@ def add_fair_weekends(ctx: ModelContext) -> None:
 
 @rule("stability", "soft", "Changes to the published roster (per officer-day).", weight=50)
 def add_stability(ctx: ModelContext) -> None:
-    for officer_id, days in ctx.problem.published.items():
-        i = ctx.index.get(officer_id)
-        if i is None:
-            continue
-        officer = ctx.officers[i]
-        for d, code in days.items():
-            if not 0 <= d < ctx.problem.days:
-                continue
-            if code is None:
-                changed = ctx.works[i][d]
-            else:
-                found = ctx.tour_vars(i, d, [code])
-                changed = 1 - found[0] if found else None
-            if changed is not None:
-                ctx.penalise(changed, 1, officer=officer, day=d)
+    for i, officer, d, code in ctx.officer_days(ctx.problem.published):
+        if code is None:
+            changed = ctx.works[i][d]
+        else:
+            found = ctx.tour_vars(i, d, [code])
+            changed = 1 - found[0] if found else None
+        if changed is not None:
+            ctx.penalise(changed, 1, officer=officer, day=d)
 
 
 @rule(
@@ -176,10 +169,5 @@ def add_stability(ctx: ModelContext) -> None:
     "Re-rostering: a published rest day cancelled (costed by notice, Police Regulations reg. 26).",
 )
 def add_rest_day_cancelled(ctx: ModelContext) -> None:
-    for officer_id, costs in ctx.problem.rest_day_cancel_cost.items():
-        i = ctx.index.get(officer_id)
-        if i is None:
-            continue
-        for d, cost in costs.items():
-            if 0 <= d < ctx.problem.days:
-                ctx.penalise(ctx.works[i][d], cost, officer=ctx.officers[i], day=d)
+    for i, officer, d, cost in ctx.officer_days(ctx.problem.rest_day_cancel_cost):
+        ctx.penalise(ctx.works[i][d], cost, officer=officer, day=d)

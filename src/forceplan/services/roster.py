@@ -24,8 +24,10 @@ from forceplan.roster.solve import RosterSolution, SolveOptions, SolveProgress, 
 from forceplan.services import roster_inputs as inputs
 from forceplan.services.roster_inputs import RosterRules, UnitContext
 from forceplan.services.staffing import StaffingPolicy, staffing_requirement
+from forceplan.standard.duty import ShiftDefinition
 from forceplan.store import Database
 from forceplan.store import tables as t
+from forceplan.store.records import load_records
 
 REQUIREMENT_HISTORY_DAYS = 84
 
@@ -50,6 +52,23 @@ class RosterPlan:
 
     def date_of(self, day: int) -> dt.date:
         return self.start_date + dt.timedelta(days=day)
+
+
+Tours = dict[str, tuple[int, int]]  # code -> (start minute, length in minutes)
+
+
+def force_tours(database: Database, force_id: str) -> Tours:
+    """The force's tours: code -> (local start minute, length in minutes)."""
+    with database.read() as c:
+        return {
+            d.code: (d.start_minute, d.length_minutes)
+            for d in load_records(c, ShiftDefinition, force_id)
+        }
+
+
+def force_timezone(database: Database, force_id: str) -> str:
+    with database.read() as c:
+        return c.execute(select(t.forces.c.timezone).where(t.forces.c.id == force_id)).scalar_one()
 
 
 # --- the requirement ------------------------------------------------------------------------

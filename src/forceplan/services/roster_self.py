@@ -20,9 +20,9 @@ from sqlalchemy import and_, delete, insert, select
 from forceplan.errors import AccessDeniedError, ConfigurationError, NotFoundError
 from forceplan.services.accounts import Account
 from forceplan.services.audit import record
-from forceplan.services.roster import RosterPlan, load_plan
+from forceplan.services.roster import RosterPlan, Tours, force_timezone, force_tours, load_plan
 from forceplan.services.roster_tools import export_ics
-from forceplan.services.roster_web import Tours, force_timezone, force_tours, plan_cover
+from forceplan.services.roster_web import plan_cover
 from forceplan.standard.enums import AbsenceKind, AbsenceStatus
 from forceplan.store import Database
 from forceplan.store import tables as t

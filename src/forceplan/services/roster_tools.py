@@ -20,13 +20,14 @@ from forceplan.roster.repair import (
     RosterChange,
     Unavailable,
     changed_days,
-    repair_config,
     repair_problem,
 )
 from forceplan.roster.solve import SolveOptions, solve_roster
 from forceplan.services import roster_inputs as inputs
 from forceplan.services.roster import (
     RosterPlan,
+    force_timezone,
+    force_tours,
     load_plan,
     requirement_from_demand,
     save_plan,
@@ -136,7 +137,7 @@ def repair_plan(
     repaired_problem = repair_problem(problem, plan.roster, RosterChange(day, unavailable, extra))
     options = options or SolveOptions(time_limit_seconds=30)
     options = dataclasses.replace(options, hint=plan.roster)
-    solution = solve_roster(repaired_problem, repair_config(rules.config), options, on_progress)
+    solution = solve_roster(repaired_problem, rules.config, options, on_progress)
     changes = changed_days(plan.roster, solution.roster, day)
     summary = solution_summary(solution) | {
         "repair_of": plan.id,
@@ -199,3 +200,35 @@ def export_ics(
         event.add("dtstamp", dt.datetime.now(dt.UTC))
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def write_calendars(database: Database, plan: RosterPlan, folder: Path) -> int:
+    """One iCalendar file per officer of the plan in ``folder``; how many were written."""
+    tours = force_tours(database, plan.force_id)
+    zone = force_timezone(database, plan.force_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    for person in sorted(plan.roster):
+        (folder / f"{person}.ics").write_bytes(export_ics(plan, person, tours, zone))
+    return len(plan.roster)
+
+
+def most_penalised(
+    plan: RosterPlan, officers: int = 10
+) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """Officers carrying the most penalty: (officer, total, [(rule, penalty)] largest first)."""
+    by_officer = plan.summary["explanation"]["by_officer"]
+    ranked = sorted(by_officer.items(), key=lambda kv: -sum(kv[1].values()))[:officers]
+    return [
+        (officer, sum(rules.values()), sorted(rules.items(), key=lambda kv: -kv[1]))
+        for officer, rules in ranked
+    ]
+
+
+def most_short_hours(plan: RosterPlan, hours: int = 10) -> list[tuple[dt.datetime, dict]]:
+    """The cover periods most short of need, with when each starts (local wall clock)."""
+    short = [c for c in plan.summary["explanation"]["cover"] if c["short"] > 0]
+    start = dt.datetime.combine(plan.start_date, dt.time())
+    return [
+        (start + dt.timedelta(minutes=c["start_minute"] or 0), c)
+        for c in sorted(short, key=lambda c: -c["short"])[:hours]
+    ]

@@ -32,21 +32,20 @@ from forceplan.services.jobs import JobContext, Work
 from forceplan.services.roster import (
     RosterConflictError,
     RosterPlan,
+    Tours,
     build_roster,
+    force_tours,
     load_plan,
     publish_plan,
     update_plan,
 )
 from forceplan.services.roster_inputs import RosterRules
 from forceplan.services.roster_tools import check_plan, repair_plan
-from forceplan.standard.duty import ShiftDefinition
 from forceplan.store import Database
 from forceplan.store import tables as t
-from forceplan.store.records import load_records
 
 EDITORS = frozenset({"planner", "admin"})
 NO_ROSTER = frozenset({"welfare", "partner"})
-Tours = dict[str, tuple[int, int]]  # code -> (start minute, length in minutes)
 Cell = tuple[str, dt.date]  # (person, date)
 
 
@@ -148,19 +147,6 @@ def plans_of(database: Database, account: Account, unit: str | None = None) -> l
         allowed = units_under(database, account.force_id, account.unit_id or "")
         rows = [r for r in rows if r["unit_id"] in allowed]
     return rows
-
-
-def force_tours(database: Database, force_id: str) -> Tours:
-    with database.read() as c:
-        return {
-            d.code: (d.start.hour * 60 + d.start.minute, d.length_minutes)
-            for d in load_records(c, ShiftDefinition, force_id)
-        }
-
-
-def force_timezone(database: Database, force_id: str) -> str:
-    with database.read() as c:
-        return c.execute(select(t.forces.c.timezone).where(t.forces.c.id == force_id)).scalar_one()
 
 
 def hours_of(tour: tuple[int, int], day: int) -> range:
