@@ -136,14 +136,27 @@ def browser(site):
 
 
 def click_and_wait(browser, element, seconds: float = 60) -> None:
-    """Click (a link or a submit button) and wait until the next page has replaced this one."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click (a link or a submit button) and wait until the next page has replaced this one.
+
+    The old page is marked with a window property; the wait ends when a document without the
+    mark has finished loading. (Selenium's staleness_of can raise an inspector error instead of
+    reporting staleness when the node disappears mid-check.)
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = browser.find_element(By.TAG_NAME, "html")
+    browser.execute_script("window.__forceplanOldPage = true")
     element.click()
-    WebDriverWait(browser, seconds).until(expected_conditions.staleness_of(page))
+
+    def replaced(driver) -> bool:
+        return bool(
+            driver.execute_script(
+                "return window.__forceplanOldPage === undefined"
+                " && document.readyState === 'complete'"
+            )
+        )
+
+    WebDriverWait(browser, seconds, ignored_exceptions=(WebDriverException,)).until(replaced)
 
 
 @pytest.fixture
