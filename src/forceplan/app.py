@@ -17,6 +17,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forceplan import __version__
 from forceplan.config import Settings, get_settings
@@ -52,6 +54,34 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self' "
     "'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
 }
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (cheaper than ``@app.middleware``, which runs every response
+    through a task and a stream): the security headers on every response, and
+    ``Cache-Control: no-store`` on the API and on anything sent to a signed-in browser."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_headers = Headers(scope=scope)
+        no_store = scope["path"].startswith("/api/") or "cookie" in request_headers
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers.append(name, value)
+                if no_store and "cache-control" not in headers:
+                    headers.append("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def status_of(exc: ForceplanError) -> int:
@@ -128,15 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ForceplanError, forceplan_error)
     app.add_exception_handler(DataError, unstorable_value)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith("/api/") or request.cookies:
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    app.add_middleware(SecurityHeaders)
     app.include_router(api_router)
     app.include_router(roster_api_router, prefix="/api/v1")
     app.include_router(pages_router)

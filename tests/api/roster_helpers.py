@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from forceplan.roster.problem import RosterProblem
 from forceplan.roster.solve import SolveOptions
-from forceplan.services.roster import RosterPlan, build_roster, save_plan
+from forceplan.services.roster import RosterPlan, build_roster, save_plan, update_plan
 from forceplan.services.roster_web import unit_rules
 from forceplan.store import Database
 
@@ -45,3 +45,33 @@ def wait_for_job(client: TestClient, job_id: str, seconds: float = 120) -> dict:
             return job
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} did not finish in {seconds} s")
+
+
+def swap_candidates(plan: RosterPlan, me: str, mate: str) -> list[tuple[int, int]]:
+    """(my day, their day) swaps likeliest to keep both officers within the rules first: the
+    same day when both work different tours, then two days where each works while the other
+    rests (each keeps their hours), then any day on which their duties differ."""
+    mine, theirs = plan.roster[me], plan.roster[mate]
+    days = range(plan.days)
+    both = [(d, d) for d in days if mine.get(d) and theirs.get(d) and mine[d] != theirs[d]]
+    crossed = [
+        (a, b)
+        for a in days if mine.get(a) and not theirs.get(a)
+        for b in days if theirs.get(b) and not mine.get(b) and abs(a - b) <= 3
+    ]  # fmt: skip
+    other = [(d, d) for d in days if mine.get(d) != theirs.get(d)]
+    return both + crossed + other
+
+
+def make_swappable(database: Database, plan: RosterPlan, me: str, mate: str, day: int = 10):
+    """The plan with one swap the rules surely allow: on ``day`` I work E and my teammate L
+    (both 10 h), each with rest days either side, so exchanging them changes no one's hours
+    or rest (breaches the plan already has do not block a swap)."""
+    on = plan.date_of
+    lines = {me: (None, "E", None), mate: (None, "L", None)}
+    changes = [
+        (person, on(day + offset), code)
+        for person, codes in lines.items()
+        for offset, code in zip((-1, 0, 1), codes, strict=True)
+    ]
+    return update_plan(database, plan.id, plan.version, changes)

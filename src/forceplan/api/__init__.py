@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from forceplan import __version__
-from forceplan.api import auth, data, jobs, welfare
+from forceplan.api import auth, data, jobs, self_service, welfare
 from forceplan.api.schemas import HealthOut
 
 api_router = APIRouter(prefix="/api/v1")
@@ -17,5 +17,6 @@ def health() -> HealthOut:
     return HealthOut(status="ok", version=__version__)
 
 
-for module in (auth, data, welfare, jobs):
+for module in (auth, data, welfare, jobs, self_service):
     api_router.include_router(module.router)
+api_router.include_router(self_service.approvals)

@@ -74,7 +74,12 @@ def plans(user: CurrentUser, database: DatabaseDep, unit: str | None = None) -> 
 def plan(plan_id: str, user: CurrentUser, database: DatabaseDep) -> RosterGridOut:
     """A plan as people × dates with its version, and the cover (required against rostered
     officers) by hour. Officers get their own line; analysts the cover only."""
-    return grid_out(rw.roster_grid(database, user, plan_id))
+    grid = rw.roster_grid(database, user, plan_id)
+    # serialised once per plan version, view and names (access was checked above)
+    names = tuple((line.person_id, line.name) for line in grid.lines)
+    body = grid.memo(("json", grid.view, names),
+                     lambda: grid_out(grid).model_dump_json().encode())  # fmt: skip
+    return Response(body, media_type="application/json")
 
 
 @router.patch("/roster/plans/{plan_id}", response_model=RosterGridOut, responses=CONFLICT)

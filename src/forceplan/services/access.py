@@ -48,6 +48,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # what each sees of a roster: services/roster_web.py
     "roster": ANALYSTS | {"supervisor"},
     "self_service": frozenset({"officer", "supervisor"}),
+    # leave, swaps and overtime volunteers of the officers in scope: services/team_scope.py
+    "approvals": frozenset({"supervisor", "planner", "admin"}),
 }
 WHAT = {
     "demand": "demand indicators",
@@ -60,6 +62,7 @@ WHAT = {
     "accounts": "accounts",
     "roster": "roster plans",
     "self_service": "officer self-service",
+    "approvals": "leave, swap and overtime approvals",
 }
 
 

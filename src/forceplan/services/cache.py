@@ -1,10 +1,15 @@
-"""A small cache of computed aggregates (demand overview, staffing requirement) for the pages
-and the API, so that a dashboard read does not recompute every indicator from the store.
+"""A small cache of computed aggregates (demand overview, staffing requirement, the welfare
+summary before its access rules) for the pages and the API, so that a dashboard read does not
+recompute every indicator from the store.
 
-What it holds: aggregates of one force only (no personal rows), keyed by the force, the
-question (kind, unit, period, and the view shown — e.g. partners' disclosure-controlled
-view) and the force's **data version**. Access rules run *before* a lookup
-(``services/overview.py``): the cache never decides who may see what.
+What it holds: answers about one force, keyed by the force, the question (kind, unit,
+period, and the view shown — e.g. partners' disclosure-controlled view) and the force's
+**data version**. Demand aggregates hold no personal rows, and access rules run *before* a
+lookup (``services/overview.py``). The welfare summary does hold per-officer rows: it is
+kept as computed, before any access rule, and the welfare access rules cut each viewer's
+part from it *after* the lookup, on every read (``services/welfare_summary.py``; the views
+are audited by the caller as before). Either way the cache never decides who may see what,
+and it lives only in the server process's memory (never written out).
 
 How it is kept correct:
 
@@ -62,6 +67,12 @@ VERSION_SOURCES: list[tuple[Table, Column | None]] = [
     (t.deployments, None),  # no index on dispatched_at: a count only
     (t.import_batches, t.import_batches.c.started_at),
     (t.roster_plans, t.roster_plans.c.updated_at),  # publishing rewrites roster lines
+    # the welfare summary reads these too
+    (t.person_restrictions, None),
+    (t.person_skills, None),
+    (t.cases, None),
+    # approving or refusing leave changes an absence's status, not the absences' count
+    (t.leave_decisions, t.leave_decisions.c.decided_at),
 ]
 
 

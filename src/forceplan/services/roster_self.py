@@ -45,10 +45,17 @@ def person_of(account: Account) -> str:
 def my_plan(database: Database, account: Account, plan_id: str | None = None) -> RosterPlan | None:
     """The plan to show an officer: the one asked for (if it has their line), else the newest
     published plan with their line, else the newest draft with it."""
-    person = person_of(account)
+    return plan_with(database, account.force_id, person_of(account), plan_id)
+
+
+def plan_with(
+    database: Database, force_id: str, person: str, plan_id: str | None = None
+) -> RosterPlan | None:
+    """The plan of an officer's line: ``plan_id`` if it has it, else the newest published plan
+    with it, else the newest draft with it (None: on no roster)."""
     p, lines = t.roster_plans.c, t.roster_plan_lines.c
     mine = select(lines.plan_id).where(lines.person_id == person).distinct()
-    query = select(p.id, p.status).where(p.force_id == account.force_id, p.id.in_(mine))
+    query = select(p.id, p.status).where(p.force_id == force_id, p.id.in_(mine))
     with database.read() as c:
         rows = c.execute(query.order_by(p.created_at.desc())).all()
     ids = [r.id for r in rows]
@@ -140,10 +147,14 @@ def withdraw_request(database: Database, account: Account, request_id: str) -> N
 
 # --- leave ----------------------------------------------------------------------------------
 def my_leave(database: Database, account: Account) -> list[dict[str, Any]]:
-    a = t.absences.c
-    query = select(a.id, a.kind, a.start, a.end, a.status, a.reason).where(
-        a.force_id == account.force_id, a.person_id == person_of(account)
-    )
+    a, d = t.absences.c, t.leave_decisions.c
+    decided = and_(d.force_id == a.force_id, d.absence_id == a.id)
+    query = (
+        select(a.id, a.kind, a.start, a.end, a.status, a.reason,
+               d.reason.label("decision_reason"), d.decided_at)
+        .select_from(t.absences.outerjoin(t.leave_decisions, decided))
+        .where(a.force_id == account.force_id, a.person_id == person_of(account))
+    )  # fmt: skip
     with database.read() as c:
         return [dict(r) for r in c.execute(query.order_by(a.start.desc()).limit(50)).mappings()]
 
@@ -194,11 +205,19 @@ class LeaveEffect:
 def leave_effect(database: Database, account: Account, start: dt.date, end: dt.date) -> LeaveEffect:
     """What my leave from ``start`` to ``end`` would do to my unit's cover: the plan's hours
     on those days with and without my tours, and how many hours would fall short."""
-    person = person_of(account)
-    plan = my_plan(database, account)
+    return effect_of_leave(database, account.force_id, person_of(account), start, end)
+
+
+def effect_of_leave(
+    database: Database, force_id: str, person: str, start: dt.date, end: dt.date
+) -> LeaveEffect:
+    """What an officer's leave from ``start`` to ``end`` would do to the cover of the plan
+    with their line (the one *my roster* shows them): hours on those days with and without
+    their tours, and how many hours would fall short (used by the officer and the approver)."""
+    plan = plan_with(database, force_id, person)
     if plan is None:
         return LeaveEffect(start, end, None, [], None, 0, 0)
-    tours = force_tours(database, account.force_id)
+    tours = force_tours(database, force_id)
     lost = [
         (plan.date_of(d), code)
         for d, code in sorted(plan.roster.get(person, {}).items())

@@ -16,9 +16,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 from sqlalchemy import select
@@ -28,7 +28,9 @@ from forceplan.roster.solve import SolveOptions, SolveProgress
 from forceplan.services.access import units_under
 from forceplan.services.accounts import Account
 from forceplan.services.audit import record, record_event
+from forceplan.services.cache import Derived, cache_for
 from forceplan.services.jobs import JobContext, Work
+from forceplan.services.plan_cache import PlanSnapshot, plan_snapshot
 from forceplan.services.roster import (
     RosterConflictError,
     RosterPlan,
@@ -47,6 +49,7 @@ from forceplan.store import tables as t
 EDITORS = frozenset({"planner", "admin"})
 NO_ROSTER = frozenset({"welfare", "partner"})
 Cell = tuple[str, dt.date]  # (person, date)
+T = TypeVar("T")
 
 
 class RosterEditConflict(RosterConflictError):
@@ -103,15 +106,25 @@ def _unit(database: Database, force_id: str, unit_id: str) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-def plan_for(database: Database, account: Account, plan_id: str) -> tuple[RosterPlan, str]:
-    """The plan (404 outside the account's force) and what the account sees of it."""
-    plan = load_plan(database, plan_id)
+def snapshot_for(
+    database: Database, account: Account, plan_id: str
+) -> tuple[PlanSnapshot, str]:
+    """The plan as it is now (read once per version: plan_cache.py) and what the account
+    sees of it; 404 outside the account's force. The plan is shared: do not change it."""
+    snapshot = plan_snapshot(database, plan_id)
+    plan = snapshot.plan
     if plan.force_id != account.force_id:
         raise NotFoundError(f"no roster plan {plan_id}", hint="list the plans of your unit")
     view = unit_view(database, account, plan.unit_id)
     if view == "own" and account.person_id not in plan.roster:
         raise _refuse("you are not on this roster")
-    return plan, view
+    return snapshot, view
+
+
+def plan_for(database: Database, account: Account, plan_id: str) -> tuple[RosterPlan, str]:
+    """The plan (404 outside the account's force) and what the account sees of it."""
+    snapshot, view = snapshot_for(database, account, plan_id)
+    return snapshot.plan, view
 
 
 def unit_rules(database: Database, force_id: str, unit_id: str) -> RosterRules:
@@ -202,6 +215,12 @@ class RosterGrid:
     can_edit: bool
     can_repair: bool
     summary: dict[str, Any] = field(default_factory=dict)
+    derived: Derived = field(default_factory=Derived, repr=False)
+
+    def memo(self, name: tuple, make: Callable[[], T]) -> T:
+        """``make()`` once per plan version and tours (a chart, a serialised grid): the
+        caller names everything else the value depends on, such as the view."""
+        return self.derived.get((*name, tuple(sorted(self.tours.items()))), make)
 
 
 def _names(database: Database, force_id: str, ids: list[str]) -> dict[str, str | None]:
@@ -212,20 +231,31 @@ def _names(database: Database, force_id: str, ids: list[str]) -> dict[str, str |
     return {r.id: r.display_name for r in rows}
 
 
+def cached_tours(database: Database, force_id: str) -> Tours:
+    """The force's tours, read again when its data changes (cache.py)."""
+    return cache_for(database).get(
+        database, force_id, ("tours",), lambda: force_tours(database, force_id)
+    )
+
+
 def roster_grid(database: Database, account: Account, plan_id: str) -> RosterGrid:
     """A plan as people × dates, with its cover by hour, as this account may see it."""
-    plan, view = plan_for(database, account, plan_id)
-    tours = force_tours(database, plan.force_id)
+    snapshot, view = snapshot_for(database, account, plan_id)
+    plan = snapshot.plan
+    tours = cached_tours(database, plan.force_id)
     people = {"all": sorted(plan.roster), "own": [account.person_id], "cover": []}[view]
     names = _names(database, plan.force_id, people)
     lines = [
         GridLine(p, names.get(p), [plan.roster[p].get(d) for d in range(plan.days)]) for p in people
     ]
     summary = {k: v for k, v in plan.summary.items() if k != "explanation"}
+    tours_key = tuple(sorted(tours.items()))
+    cover = snapshot.derived.get(("cover", tours_key), lambda: plan_cover(plan, tours))
     return RosterGrid(
-        plan, view, [plan.date_of(d) for d in range(plan.days)], lines, tours,
-        plan_cover(plan, tours), account.role in EDITORS,
+        plan, view, [plan.date_of(d) for d in range(plan.days)], lines, tours, cover,
+        account.role in EDITORS,
         account.role in EDITORS or (account.role == "supervisor" and view == "all"), summary,
+        snapshot.derived,
     )  # fmt: skip
 
 

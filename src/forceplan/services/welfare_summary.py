@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import select
 
 from forceplan.errors import NotFoundError
+from forceplan.services.cache import cache_for
 from forceplan.services.indicators import resolve_scope
 from forceplan.standard.calendar import public_holidays
 from forceplan.store import Database
@@ -194,10 +195,23 @@ def welfare_summary(database: Database, viewer: Viewer, force: str | None = None
                     unit: str | None = None, as_of: dt.date | None = None,
                     months: int = 12) -> WelfareReport:
     """The welfare summary this viewer may see: officers (personal roles) or team totals."""
-    inputs_end = as_of or _latest_worked_day(database, force)
+    force_id = force or viewer.force_id
+    cache = cache_for(database)
+    inputs_end = as_of or cache.get(  # a scan of the force's roster: once per data version
+        database, force_id, ("latest_worked_day",),
+        lambda: _latest_worked_day(database, force_id), remember=(NotFoundError,),
+    )  # fmt: skip
     start = inputs_end - dt.timedelta(days=round(months * 30.44) - 1)
-    inputs = load_inputs(database, force or viewer.force_id, unit, start, inputs_end)
-    officers, teams = compute_summary(inputs, start, inputs_end, inputs_end)
+
+    def compute() -> tuple[pl.DataFrame, pl.DataFrame]:
+        inputs = load_inputs(database, force_id, unit, start, inputs_end)
+        return compute_summary(inputs, start, inputs_end, inputs_end)
+
+    # before any access rule, so computed once for every viewer of the same data (cache.py);
+    # what each viewer sees is cut from it below, and every view is still audited by the caller
+    officers, teams = cache.get(
+        database, force_id, ("welfare_summary", unit, start, inputs_end), compute
+    )
     shown = (personal_rows(viewer, officers) if viewer.role in PERSONAL_ROLES
              else officers.clear())
     return WelfareReport((start, inputs_end), inputs_end, shown,

@@ -453,3 +453,75 @@ roster_requests = Table(
     _person_fk(),
     Index("ix_roster_requests_date", "force_id", "date"),
 )
+
+# --- officer self-service: leave decisions, shift swaps, overtime offers, calendar feeds ----
+leave_decisions = Table(  # who approved or refused a leave request, and why
+    "leave_decisions",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("absence_id", String(ID), primary_key=True),
+    Column("outcome", String(CODE), nullable=False),  # approved | refused
+    Column("reason", String(500)),
+    Column("decided_by", String(LABEL), nullable=False),
+    Column("decided_at", UTCDateTime(), nullable=False),
+    ForeignKeyConstraint(
+        ["force_id", "absence_id"], ["absences.force_id", "absences.id"], ondelete="CASCADE"
+    ),
+)
+
+shift_swaps = Table(  # an officer's day for a teammate's day, on one published plan
+    "shift_swaps",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),  # uuid4 hex
+    Column("plan_id", String(ID), nullable=False),
+    Column("proposer_id", String(ID), nullable=False),
+    Column("proposer_date", Date, nullable=False),
+    Column("teammate_id", String(ID), nullable=False),
+    Column("teammate_date", Date, nullable=False),
+    Column("status", String(CODE), nullable=False),  # proposed accepted declined approved …
+    Column("note", String(500)),
+    Column("cells", JSON, nullable=False),  # [person, date, before, after]: what was agreed
+    Column("decision_reason", String(500)),
+    Column("decided_by", String(LABEL)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    ForeignKeyConstraint(["plan_id"], ["roster_plans.id"], ondelete="CASCADE"),
+    ForeignKeyConstraint(
+        ["force_id", "proposer_id"],
+        ["people.force_id", "people.id"],
+        ondelete="CASCADE",
+        name="fk_shift_swaps_proposer_id_people",
+    ),
+    ForeignKeyConstraint(
+        ["force_id", "teammate_id"],
+        ["people.force_id", "people.id"],
+        ondelete="CASCADE",
+        name="fk_shift_swaps_teammate_id_people",
+    ),
+    Index("ix_shift_swaps_plan", "plan_id", "status"),
+)
+
+overtime_offers = Table(  # dates an officer is willing to work extra hours
+    "overtime_offers",
+    metadata,
+    Column("force_id", String(ID), primary_key=True),
+    Column("id", String(ID), primary_key=True),  # uuid4 hex
+    Column("person_id", String(ID), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("hours", Float, nullable=False),
+    Column("note", String(200)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    _person_fk(),
+    Index("ix_overtime_offers_date", "force_id", "date"),
+    Index("ix_overtime_offers_person", "force_id", "person_id", "date", unique=True),
+)
+
+calendar_feeds = Table(  # one secret feed URL per account; the store keeps only its SHA-256
+    "calendar_feeds",
+    metadata,
+    Column("user_id", String(ID), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+)

@@ -18,12 +18,16 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 NAV = [
     ("/", "Home", None),
     ("/me/roster", "My roster", "self_service"),
+    ("/me/swaps", "Swaps", "self_service"),
+    ("/me/overtime", "Overtime", "self_service"),
     ("/roster", "Rosters", "roster"),
+    ("/approvals", "Approvals", "approvals"),
     ("/demand", "Demand", "demand"),
     ("/quality", "Data quality", "data_quality"),
     ("/welfare", "Welfare", "welfare"),
     ("/forecasts", "Forecasts", "forecasts"),
     ("/jobs", "Jobs", "jobs"),
+    ("/audit", "Audit log", "accounts"),
 ]
 
 

@@ -16,7 +16,7 @@ from forceplan.api.deps import CurrentSession, DatabaseDep, JobsDep
 from forceplan.errors import ConfigurationError
 from forceplan.services import roster_self as me
 from forceplan.services import roster_web as rw
-from forceplan.web.render import page
+from forceplan.web.render import TEMPLATES, page
 from forceplan.web.roster_charts import cover_graph
 
 roster_pages_router = APIRouter(include_in_schema=False)
@@ -65,14 +65,21 @@ def _plan_page(
 ) -> Response:  # fmt: skip
     grid = rw.roster_grid(database, session.account, plan_id)
     plan = grid.plan
-    graph = cover_graph(grid.cover, f"Cover, {plan.unit_id}: officers required and rostered")
+    title = f"Cover, {plan.unit_id}: officers required and rostered"
+    graph = grid.memo(("graph", title), lambda: cover_graph(grid.cover, title))
+    codes = sorted(grid.tours)
+    names = tuple((line.person_id, line.name) for line in grid.lines)
+    table = grid.memo(  # the same for everyone with this view of this version
+        ("grid_table", grid.view, grid.can_edit, names),
+        lambda: TEMPLATES.get_template("roster_grid_table.html").render(grid=grid, codes=codes),
+    )
     reapply = [  # the merge aid: your values on top of the current version
         {"person_id": p, "date": d, "yours": code,
          "current": plan.roster.get(p, {}).get((d - plan.start_date).days)}
         for p, d, code in pending
     ]  # fmt: skip
     return page(request, "roster_plan.html", session, status, grid=grid, plan=plan,
-                graph=graph, codes=sorted(grid.tours), conflict=conflict, reapply=reapply,
+                graph=graph, grid_table=table, codes=codes, conflict=conflict, reapply=reapply,
                 saved=request.query_params.get("saved"),
                 published=request.query_params.get("published"))  # fmt: skip
 
@@ -238,3 +245,9 @@ def my_leave(
 ) -> Response:
     me.request_leave(database, session.account, start, end, kind, reason or None)
     return RedirectResponse(f"/me/roster?leave_start={start}&leave_end={end}#leave", 303)
+
+
+# officer self-service extras, approvals and the audit log (web/self_service_pages.py)
+from forceplan.web.self_service_pages import router as _self_service_extras  # noqa: E402
+
+roster_pages_router.include_router(_self_service_extras)
