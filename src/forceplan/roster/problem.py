@@ -208,6 +208,27 @@ def tour_gap_minutes(first: Tour, first_day: int, second: Tour, second_day: int)
     return second_day * MINUTES_PER_DAY + second.start_minute - end
 
 
+#: A tour counts as on duty in an hour when it covers at least this much of it.
+ON_DUTY_MINUTES = 30
+
+
+def on_duty_in(begin: int, length: int, window_start: int) -> bool:
+    """Whether a tour from minute ``begin`` lasting ``length`` covers at least half of the
+    hour from ``window_start`` (all in minutes from the same origin)."""
+    overlap = min(begin + length, window_start + 60) - max(begin, window_start)
+    return overlap >= ON_DUTY_MINUTES
+
+
+def hours_on_duty(begin: int, length: int) -> range:
+    """The hours (0 = the hour from minute 0) a tour from minute ``begin`` lasting ``length``
+    is on duty in, by ``on_duty_in``: the same rule as the optimiser's hourly cover."""
+    if length < ON_DUTY_MINUTES:
+        return range(0)
+    first = -((ON_DUTY_MINUTES - begin) // 60)  # ceil((begin - 30) / 60)
+    last = (begin + length - ON_DUTY_MINUTES) // 60
+    return range(first, last + 1)
+
+
 def slots_on_duty(tours: Iterable[Tour], days: int, window_start: int) -> list[tuple[int, str]]:
     """The (day, tour) slots on duty for at least half of the hour from ``window_start``
     (horizon minutes), counting tours of the day before that run into it."""
@@ -217,8 +238,7 @@ def slots_on_duty(tours: Iterable[Tour], days: int, window_start: int) -> list[t
     for d in range(first, min(days, last + 1)):
         for tour in tours:
             begin = d * MINUTES_PER_DAY + (tour.start_minute or 0)
-            overlap = min(begin + tour.length_minutes, window_start + 60) - max(begin, window_start)
-            if overlap >= 30:
+            if on_duty_in(begin, tour.length_minutes, window_start):
                 slots.append((d, tour.code))
     return slots
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -24,6 +23,7 @@ import polars as pl
 from sqlalchemy import select
 
 from forceplan.errors import AccessDeniedError, ConfigurationError, NotFoundError
+from forceplan.roster.problem import hours_on_duty
 from forceplan.roster.solve import SolveOptions, SolveProgress
 from forceplan.services.access import units_under
 from forceplan.services.accounts import Account
@@ -163,9 +163,9 @@ def plans_of(database: Database, account: Account, unit: str | None = None) -> l
 
 
 def hours_of(tour: tuple[int, int], day: int) -> range:
-    """The hours of the plan (0 = first day 00:00) a tour on ``day`` covers."""
-    start = day * 1440 + tour[0]
-    return range(math.ceil(start / 60), math.ceil((start + tour[1]) / 60))
+    """The hours of the plan (0 = first day 00:00) a tour on ``day`` is on duty in: the
+    optimiser's rule (at least half of the hour, ``roster.problem.hours_on_duty``)."""
+    return hours_on_duty(day * 1440 + tour[0], tour[1])
 
 
 def plan_cover(plan: RosterPlan, tours: Tours, without: Iterable[Cell] = ()) -> pl.DataFrame:
