@@ -42,6 +42,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "forecasts": ANALYSTS | {"supervisor"},
     "staffing": ANALYSTS | {"supervisor"},
     "workforce": ANALYSTS,
+    "scenarios": ANALYSTS,  # scenario files run over the store (services/planning_view.py)
     "welfare": FORCE_ROLES,  # what each sees: welfare/access.py
     "jobs": FORCE_ROLES,
     "accounts": frozenset({"admin"}),
@@ -57,6 +58,7 @@ WHAT = {
     "forecasts": "forecasts",
     "staffing": "staffing requirements",
     "workforce": "workforce projections",
+    "scenarios": "scenario runs",
     "welfare": "welfare data",
     "jobs": "jobs",
     "accounts": "accounts",

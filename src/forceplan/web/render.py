@@ -26,6 +26,9 @@ NAV = [
     ("/quality", "Data quality", "data_quality"),
     ("/welfare", "Welfare", "welfare"),
     ("/forecasts", "Forecasts", "forecasts"),
+    ("/staffing", "Staffing", "staffing"),
+    ("/workforce", "Workforce", "workforce"),
+    ("/scenarios", "Scenarios", "scenarios"),
     ("/jobs", "Jobs", "jobs"),
     ("/audit", "Audit log", "accounts"),
 ]

@@ -251,3 +251,8 @@ def my_leave(
 from forceplan.web.self_service_pages import router as _self_service_extras  # noqa: E402
 
 roster_pages_router.include_router(_self_service_extras)
+
+# staffing, workforce projections and scenarios (web/planning_pages.py)
+from forceplan.web.planning_pages import router as _planning_pages  # noqa: E402
+
+roster_pages_router.include_router(_planning_pages)
