@@ -1,7 +1,8 @@
-"""`forceplan users add|list|disable|demo`: local accounts for the web app and API."""
+"""`forceplan users add|list|disable|link|demo`: local accounts for the web app and API."""
 
 from __future__ import annotations
 
+import secrets
 import sys
 from typing import Annotated
 
@@ -49,15 +50,45 @@ def users_add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    oidc_subject: Annotated[
+        str | None,
+        typer.Option(help="Link to this directory identity (the ID token's sub claim)."),
+    ] = None,
+    oidc_issuer: Annotated[
+        str | None, typer.Option(help="The directory's issuer (default: FORCEPLAN_OIDC_ISSUER).")
+    ] = None,
+    no_password: Annotated[
+        bool,
+        typer.Option(
+            "--no-password",
+            help="Directory sign-in only: a random password nobody knows (needs --oidc-subject).",
+        ),
+    ] = False,
     database_url: DatabaseOption = None,
 ) -> None:
     """Create an account (the password is prompted for, or read from standard input)."""
+    from forceplan.errors import ConfigurationError
     from forceplan.services.accounts import create_user
 
+    if no_password and not oidc_subject:
+        raise ConfigurationError(
+            "--no-password needs --oidc-subject", hint="or give the account a password"
+        )
     db = database(database_url)
     db.require_current()
+    settings = _settings(database_url)
+    password = secrets.token_urlsafe(32) if no_password else _password(password_stdin)
     account = create_user(
-        db, _settings(database_url), username, _password(password_stdin), role, force, unit, person
+        db,
+        settings,
+        username,
+        password,
+        role,
+        force,
+        unit,
+        person,
+        oidc_issuer=oidc_issuer or settings.oidc_issuer,
+        oidc_subject=oidc_subject,
     )
     console.print(
         f"Created [bold]{account.username}[/] ({account.role}, {account.force_id}"
@@ -103,6 +134,39 @@ def users_disable(
     db.require_current()
     account = disable_user(db, username)
     console.print(f"Disabled [bold]{account.username}[/]; its sessions have ended.")
+
+
+@users_app.command("link")
+def users_link(
+    username: Annotated[str, typer.Argument(help="The account to link.")],
+    oidc_subject: Annotated[
+        str | None,
+        typer.Option(help="The directory identity (the ID token's sub claim) to link."),
+    ] = None,
+    oidc_issuer: Annotated[
+        str | None, typer.Option(help="The directory's issuer (default: FORCEPLAN_OIDC_ISSUER).")
+    ] = None,
+    unlink: Annotated[
+        bool, typer.Option("--unlink", help="Remove the account's directory link.")
+    ] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Link an account to a directory identity for OIDC sign-in (or --unlink it)."""
+    from forceplan.errors import ConfigurationError
+    from forceplan.services.accounts import link_oidc_subject
+
+    if unlink == bool(oidc_subject):
+        raise ConfigurationError(
+            "give either --oidc-subject or --unlink", hint="forceplan users link --help"
+        )
+    db = database(database_url)
+    db.require_current()
+    issuer = oidc_issuer or _settings(database_url).oidc_issuer
+    account = link_oidc_subject(db, username, issuer, oidc_subject)
+    if unlink:
+        console.print(f"[bold]{account.username}[/] is no longer linked to a directory identity.")
+    else:
+        console.print(f"Linked [bold]{account.username}[/] to {oidc_subject} at {issuer}.")
 
 
 @users_app.command("demo")

@@ -60,10 +60,22 @@ class Settings(BaseSettings):
         10, ge=1, description="Connections kept open to PostgreSQL (at least request_threads "
         "plus job_workers, so connections are not opened and closed under load).")
     oidc_issuer: str | None = Field(
-        None, description="OIDC sign-in (not yet implemented, a documented stub): the "
-        "directory's issuer URL. Local accounts work whatever this says.")
-    oidc_client_id: str | None = Field(None, description="OIDC client id (stub, see above).")
-    oidc_client_secret: str | None = Field(None, description="OIDC client secret (stub).")
+        None, description="OIDC sign-in (docs/web.md): the force directory's issuer URL, "
+        "exactly as its ID tokens' iss claim (e.g. https://login.microsoftonline.com/<tenant>"
+        "/v2.0 or https://sso.example.police.uk/realms/force). Unset: local accounts only.")
+    oidc_client_id: str | None = Field(None, description="OIDC client id registered for "
+                                       "forceplan at the directory.")
+    oidc_client_secret: str | None = Field(None, description="OIDC client secret (a "
+                                           "confidential client); unset for a public client.")
+    oidc_redirect_url: str | None = Field(
+        None, description="The callback URL registered at the directory, e.g. "
+        "https://forceplan.example/signin/oidc/callback. Unset: derived from the request "
+        "(set it when forceplan runs behind a proxy).")
+    oidc_discovery_ttl_seconds: int = Field(
+        3600, ge=0, description="How long the directory's discovery document and signing "
+        "keys are cached (an unknown key id refreshes the keys at once).")
+    oidc_timeout_seconds: float = Field(
+        10.0, gt=0, description="Time allowed for each request to the directory.")
 
 
 @lru_cache(maxsize=1)

@@ -168,9 +168,12 @@ def create_user(
     unit_id: str | None = None,
     person_id: str | None = None,
     actor: Actor = CLI,
+    oidc_issuer: str | None = None,
+    oidc_subject: str | None = None,
 ) -> Account:
     """A new local account. Officers need their person record; supervisors a unit (their
-    person record's unit when not given)."""
+    person record's unit when not given). With ``oidc_issuer`` and ``oidc_subject`` the
+    account is also linked to that directory identity (see ``link_oidc_subject``)."""
     name = normalise_username(username)
     if not USERNAME.match(name):
         raise ConfigurationError(
@@ -198,6 +201,8 @@ def create_user(
             raise ConfigurationError(
                 f"there is already an account {name!r}", hint="choose another username"
             )
+        if oidc_subject:
+            _check_oidc_free(connection, _oidc_pair(oidc_issuer, oidc_subject), None)
         account = Account(
             uuid.uuid4().hex,
             name,
@@ -219,17 +224,14 @@ def create_user(
                 person_id=person_id,
                 disabled=False,
                 created_at=account.created_at,
+                oidc_issuer=oidc_issuer if oidc_subject else None,
+                oidc_subject=oidc_subject or None,
             )
         )
-        record(
-            connection,
-            actor,
-            "user.create",
-            "user",
-            name,
-            {"role": role, "unit_id": unit_id, "person_id": person_id},
-            force_id,
-        )
+        detail = {"role": role, "unit_id": unit_id, "person_id": person_id}
+        if oidc_subject:
+            detail |= {"oidc_issuer": oidc_issuer, "oidc_subject": oidc_subject}
+        record(connection, actor, "user.create", "user", name, detail, force_id)
     return account
 
 
@@ -308,9 +310,14 @@ def verify_credentials(
 
 
 def start_session(
-    database: Database, settings: Settings, account: Account, client: str | None
+    database: Database,
+    settings: Settings,
+    account: Account,
+    client: str | None,
+    method: str | None = None,
 ) -> NewSession:
-    """A new server-side session for a signed-in account (sign-in audited with it)."""
+    """A new server-side session for a signed-in account (sign-in audited with it; ``method``
+    is recorded when it is not the password, e.g. "oidc")."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = dt.datetime.now(dt.UTC)
     expires = now + dt.timedelta(minutes=settings.session_lifetime_minutes)
@@ -327,7 +334,8 @@ def start_session(
                 client=(client or "")[:200],
             )
         )
-        record(connection, account.actor, "signin", "session", None, {"client": client})
+        detail = {"client": client} | ({"method": method} if method else {})
+        record(connection, account.actor, "signin", "session", None, detail)
     return NewSession(account, token, csrf, expires)
 
 
@@ -371,3 +379,68 @@ def end_session(database: Database, token: str, account: Account) -> None:
     with database.transaction() as connection:
         connection.execute(delete(t.sessions).where(t.sessions.c.token_hash == token_hash(token)))
         record(connection, account.actor, "signout", "session", None, {})
+
+
+# --- directory (OIDC) identities -------------------------------------------------------------
+def _oidc_pair(issuer: str | None, subject: str) -> tuple[str, str]:
+    if not issuer:
+        raise ConfigurationError(
+            "no OIDC issuer to link the subject to",
+            hint="set FORCEPLAN_OIDC_ISSUER (or give --oidc-issuer)",
+        )
+    if not subject.strip() or len(subject) > 255 or len(issuer) > 500:
+        raise ConfigurationError(
+            "the OIDC subject must be 1-255 characters (the issuer at most 500)",
+            hint="copy the sub claim of the user's ID token",
+        )
+    return issuer, subject
+
+
+def _check_oidc_free(connection, pair: tuple[str, str], user_id: str | None) -> None:
+    u = t.users
+    row = connection.execute(
+        select(u.c.id, u.c.username).where(u.c.oidc_issuer == pair[0], u.c.oidc_subject == pair[1])
+    ).first()
+    if row is not None and row.id != user_id:
+        raise ConfigurationError(
+            f"that directory identity is already linked to the account {row.username!r}",
+            hint="unlink it there first (forceplan users link USERNAME --unlink)",
+        )
+
+
+def link_oidc_subject(
+    database: Database,
+    username: str,
+    issuer: str | None,
+    subject: str | None,
+    actor: Actor = CLI,
+) -> Account:
+    """Link an account to a directory identity (the ID token's iss and sub), or unlink it
+    (``subject`` None). Audited; one identity links to at most one account."""
+    name = normalise_username(username)
+    with database.transaction() as connection:
+        row = connection.execute(select(t.users).where(t.users.c.username == name)).first()
+        if row is None or (actor.force_id and row.force_id != actor.force_id):
+            raise NotFoundError(f"no account {name!r}", hint="forceplan users list")
+        pair = _oidc_pair(issuer, subject) if subject else (None, None)
+        if subject:
+            _check_oidc_free(connection, pair, row.id)
+        connection.execute(
+            update(t.users)
+            .where(t.users.c.id == row.id)
+            .values(oidc_issuer=pair[0], oidc_subject=pair[1])
+        )
+        action = "user.oidc_link" if subject else "user.oidc_unlink"
+        detail = {"oidc_issuer": pair[0], "oidc_subject": pair[1]} if subject else {}
+        record(connection, actor, action, "user", name, detail, row.force_id)
+    return _account(row)
+
+
+def oidc_account(database: Database, issuer: str, subject: str) -> Account | None:
+    """The account linked to a directory identity (enabled or not), or None."""
+    u = t.users
+    with database.read() as connection:
+        row = connection.execute(
+            select(u).where(u.c.oidc_issuer == issuer, u.c.oidc_subject == subject)
+        ).first()
+    return _account(row) if row is not None else None

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Time,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.types import TypeDecorator
@@ -352,6 +353,10 @@ users = Table(
     Column("person_id", String(ID)),  # the account holder's own person record
     Column("disabled", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime(), nullable=False),
+    # directory (OIDC) identity linked to the account: the ID token's iss and sub
+    Column("oidc_issuer", String(500)),
+    Column("oidc_subject", String(255)),
+    UniqueConstraint("oidc_issuer", "oidc_subject"),
 )
 
 sessions = Table(

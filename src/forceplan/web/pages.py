@@ -69,7 +69,7 @@ def _signin_form(
         signin_csrf=token,
         next_path=next_path,
         message=message,
-        oidc=bool(settings.oidc_issuer),
+        oidc=bool(settings.oidc_issuer and settings.oidc_client_id),
     )
     response.set_cookie(
         SIGNIN_CSRF_COOKIE,

@@ -256,3 +256,8 @@ roster_pages_router.include_router(_self_service_extras)
 from forceplan.web.planning_pages import router as _planning_pages  # noqa: E402
 
 roster_pages_router.include_router(_planning_pages)
+
+# sign-in through the force directory, OpenID Connect (web/oidc_pages.py)
+from forceplan.web.oidc_pages import router as _oidc_pages  # noqa: E402
+
+roster_pages_router.include_router(_oidc_pages)
