@@ -9,12 +9,17 @@ Targets (issue #7, this 2-core machine): best-known on Instances 1-7 and 9-11 wi
 at most 1% gap on 8, 12, 14, 16 within 300 s; at most 5% on 13, 15, 19, 21, 23 within 600 s.
 
     .venv/bin/python bench/bench_roster_curtois.py [Instance1 ...] [--scale 0.5] [--workers 8]
+        [--lns {on,off,both}]
+
+``--lns both`` solves each instance with and without the large-neighbourhood search, one after
+the other, so the two are compared under the same machine load.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import time
 from pathlib import Path
@@ -37,19 +42,19 @@ def best_known() -> dict[str, dict[str, str]]:
         return {row["instance"]: row for row in csv.DictReader(handle)}
 
 
-def run(name: str, scale: float, workers: int, deterministic: bool) -> dict:
+def run(name: str, scale: float, workers: int, deterministic: bool, lns: bool) -> dict:
     number = int(name.removeprefix("Instance"))
     limit, allowed_gap = TIER.get(number, (600, 0.05))
     limit *= scale
     problem = read_instance(DATA / f"{name}.txt")
     started = time.perf_counter()
     options = SolveOptions(time_limit_seconds=limit, workers=workers, seed=0,
-                           deterministic=deterministic)  # fmt: skip
+                           deterministic=deterministic, lns=lns)  # fmt: skip
     try:
         solution = solve_roster(problem, BENCHMARK_RULES, options)
     except InfeasibleRosterError as error:  # no roster within the limit: a failed row
         wall = round(time.perf_counter() - started, 1)
-        return {"instance": name, "time_limit_s": limit, "objective": None,
+        return {"instance": name, "lns": lns, "time_limit_s": limit, "objective": None,
                 "best_known": int(best_known()[name]["best_known"]), "gap_to_best": None,
                 "target_gap": allowed_gap, "met": False, "seconds_to_final": None,
                 "wall_s": wall, "error": error.message}  # fmt: skip
@@ -65,6 +70,7 @@ def run(name: str, scale: float, workers: int, deterministic: bool) -> dict:
     )
     return {
         "instance": name,
+        "lns": lns,
         "time_limit_s": limit,
         "objective": solution.objective,
         "checker_objective": checked,
@@ -80,32 +86,43 @@ def run(name: str, scale: float, workers: int, deterministic: bool) -> dict:
     }
 
 
+def _print_row(row: dict) -> None:
+    name, lns = row["instance"], "on" if row["lns"] else "off"
+    if row["objective"] is None:
+        print(f"{name:<11} {lns:<3} {row['time_limit_s']:>6.0f} no roster: {row['error']}",
+              flush=True)  # fmt: skip
+        return
+    print(f"{name:<11} {lns:<3} {row['time_limit_s']:>6.0f} {row['objective']:>7} "
+          f"{row['best_known']:>7} {row['gap_to_best']:>7.2%} {row['target_gap']:>6.0%} "
+          f"{row['seconds_to_final'] or 0:>7.1f} {row['wall_s']:>6.1f} {row['load']:>5.1f} "
+          f"{'yes' if row['met'] else 'NO'}", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("instances", nargs="*")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time limit")
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--deterministic", action="store_true")
+    parser.add_argument("--lns", choices=("on", "off", "both"), default="off",
+                        help="large-neighbourhood search after the first roster")  # fmt: skip
     args = parser.parse_args()
+    variants = {"on": [True], "off": [False], "both": [False, True]}[args.lns]
     names = args.instances or sorted(
         (p.stem for p in DATA.glob("Instance*.txt")), key=lambda s: int(s[8:])
     )
     rows = []
-    print(f"{'instance':<11} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} {'target':>6} "
-          f"{'t_final':>7} {'wall':>6} met")  # fmt: skip
+    print(f"{'instance':<11} {'lns':<3} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} "
+          f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
     for name in names:
-        row = run(name, args.scale, args.workers, args.deterministic)
-        rows.append(row)
-        if row["objective"] is None:
-            print(f"{name:<11} {row['time_limit_s']:>6.0f} no roster: {row['error']}", flush=True)
-            continue
-        print(f"{name:<11} {row['time_limit_s']:>6.0f} {row['objective']:>7} "
-              f"{row['best_known']:>7} {row['gap_to_best']:>7.2%} {row['target_gap']:>6.0%} "
-              f"{row['seconds_to_final'] or 0:>7.1f} {row['wall_s']:>6.1f} "
-              f"{'yes' if row['met'] else 'NO'}", flush=True)  # fmt: skip
+        for lns in variants:
+            rows.append(run(name, args.scale, args.workers, args.deterministic, lns))
+            rows[-1]["load"] = os.getloadavg()[0]  # the machine's 1-minute load at the end
+            _print_row(rows[-1])
     met = sum(r["met"] for r in rows)
-    print(f"{met}/{len(rows)} instances meet their target ({machine()})")
-    settings = {"scale": args.scale, "workers": args.workers, "deterministic": args.deterministic}
+    print(f"{met}/{len(rows)} runs meet their target ({machine()})")
+    settings = {"scale": args.scale, "workers": args.workers, "deterministic": args.deterministic,
+                "lns": args.lns}  # fmt: skip
     write_result("roster_curtois", {**settings, "rows": rows})
 
 

@@ -11,7 +11,9 @@ nights, and the Three-Process Model's KSS on duty (welfare.shifts.fatigue_by_shi
 
 Target (issue #7): within 2% of the solver's bound in 60 s.
 
-    .venv/bin/python bench/bench_roster_team.py [--time-limit 60] [--workers 8]
+    .venv/bin/python bench/bench_roster_team.py [--time-limit 60] [--workers 8] [--lns both]
+
+``--lns both`` solves with and without the large-neighbourhood search, one after the other.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -145,32 +148,46 @@ def score(problem: RosterProblem, roster: Roster) -> dict:
     }
 
 
+def solve_and_score(problem: RosterProblem, args: argparse.Namespace, lns: bool) -> dict:
+    options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers,
+                           deterministic=args.deterministic, lns=lns)  # fmt: skip
+    solution = solve_roster(problem, options=options)
+    print(f"optimised (lns {'on' if lns else 'off'}): objective {solution.objective:,} bound "
+          f"{solution.bound:,.0f} gap {solution.gap:.2%} ({solution.status}) in "
+          f"{solution.wall_seconds:.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+    return {
+        "lns": lns, "objective": solution.objective, "bound": solution.bound,
+        "gap": solution.gap, "status": solution.status, "wall_s": solution.wall_seconds,
+        "load": os.getloadavg()[0], "optimised": score(problem, solution.roster),
+        "explanation_by_rule": solution.explanation.by_rule,
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--deterministic", action="store_true")
+    parser.add_argument("--lns", choices=("on", "off", "both"), default="off",
+                        help="large-neighbourhood search after the first roster")  # fmt: skip
     args = parser.parse_args()
     spec = UnitRosterSpec(START, WEEKS, TOURS, team(), fitted_requirement())
     problem = unit_problem(spec)
-    options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers,
-                           deterministic=args.deterministic)  # fmt: skip
-    solution = solve_roster(problem, options=options)
-    ours = score(problem, solution.roster)
+    variants = {"on": [True], "off": [False], "both": [False, True]}[args.lns]
+    runs = [solve_and_score(problem, args, lns) for lns in variants]
     rota = score(problem, five_team_rota(problem))
-    print(f"optimised: objective {solution.objective:,} bound {solution.bound:,.0f} gap "
-          f"{solution.gap:.2%} ({solution.status}) in {solution.wall_seconds:.1f} s")  # fmt: skip
-    print(f"{'measure':<22} {'optimised':>10} {'5-team rota':>12}")
-    for key in ours:
-        print(f"{key:<22} {ours[key]:>10} {rota[key]:>12}")
-    print(f"target gap <= 2% in {args.time_limit:.0f} s: "
-          f"{'met' if solution.gap <= 0.02 else 'NOT met'} ({machine()})")  # fmt: skip
+    names = [f"lns {'on' if r['lns'] else 'off'}" for r in runs]
+    print(f"{'measure':<22} " + " ".join(f"{n:>10}" for n in names) + f" {'5-team rota':>12}")
+    for key in rota:
+        print(f"{key:<22} " + " ".join(f"{r['optimised'][key]:>10}" for r in runs)
+              + f" {rota[key]:>12}")  # fmt: skip
+    for name, r in zip(names, runs, strict=True):
+        print(f"{name}: target gap <= 2% in {args.time_limit:.0f} s: "
+              f"{'met' if r['gap'] <= 0.02 else 'NOT met'} ({machine()})")  # fmt: skip
     write_result("roster_team", {
-        "time_limit_s": args.time_limit, "workers": args.workers,
-        "objective": solution.objective, "bound": solution.bound, "gap": solution.gap,
-        "status": solution.status, "wall_s": solution.wall_seconds,
-        "optimised": ours, "five_team_rota": rota,
-        "explanation_by_rule": solution.explanation.by_rule,
+        "time_limit_s": args.time_limit, "workers": args.workers, "lns": args.lns,
+        **{k: v for k, v in runs[-1].items() if k != "lns"},
+        "runs": runs, "five_team_rota": rota,
     })  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.explain import Explanation, explain_solution
+from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings
 from forceplan.roster.model import ModelContext, RuleConfig, build_model
 from forceplan.roster.problem import Roster, RosterProblem
 from forceplan.roster.relaxation import cover_bound
@@ -50,6 +52,13 @@ class SolveOptions:
     cover_bound: bool = True
     #: If the time limit passes with no roster at all, search this much longer for a first one.
     first_roster_grace_seconds: float = 60.0
+    #: Large-neighbourhood search (lns.py): once the full model has had ``lns_first_share`` of
+    #: the time, has a roster and has stalled, re-optimise a few officers or days at a time with
+    #: the rest of the roster fixed. Ignored in deterministic mode and without soft rules. Off by
+    #: default: at equal time it beat the portfolio on the larger Curtois instances (9, 11) but
+    #: not on 5, 7 and 8 (docs/decisions.md).
+    lns: bool = False
+    lns_first_share: float = 0.2
     extra_parameters: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -78,10 +87,23 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.history: list[SolveProgress] = []
 
     def on_solution_callback(self) -> None:
+        self.report(self.objective_value, self.best_objective_bound)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._start
+
+    def stalled(self, share: float, quiet: float) -> bool:
+        """``share`` seconds have passed, there is a roster and none better for ``quiet`` s."""
+        now = self.elapsed()
+        return (
+            now >= share and bool(self.history) and now - self.history[-1].elapsed_seconds >= quiet
+        )
+
+    def report(self, objective: float, bound: float) -> None:
         step = SolveProgress(
-            elapsed_seconds=time.perf_counter() - self._start,
-            objective=self.objective_value,
-            bound=self.best_objective_bound,
+            elapsed_seconds=self.elapsed(),
+            objective=objective,
+            bound=bound,
             solutions=len(self.history) + 1,
         )
         self.history.append(step)
@@ -176,23 +198,13 @@ def solve_roster(
     relaxed, counts = _relaxation(ctx, config, options)
     if counts and not options.hint:
         _hint_counts(ctx, counts)
-    solver = cp_model.CpSolver()
     # deterministic: a fixed share goes to the relaxation; otherwise what it really took
     spent = _relaxation_budget(options) if options.deterministic else time.perf_counter() - started
-    configure(
-        solver,
-        dataclasses.replace(
-            options, time_limit_seconds=max(1.0, options.time_limit_seconds - spent)
-        ),
-    )
+    remaining = max(1.0, options.time_limit_seconds - spent)
+    use_lns = options.lns and not options.deterministic and bool(ctx.penalties)
     progress = _Progress(on_progress)
-    status = solver.solve(ctx.model, progress)
-    if status == cp_model.UNKNOWN and options.first_roster_grace_seconds > 0:
-        # no roster yet: keep looking for a first one rather than return nothing
-        solver.parameters.max_time_in_seconds = options.first_roster_grace_seconds
-        solver.parameters.max_deterministic_time = options.first_roster_grace_seconds
-        solver.parameters.stop_after_first_solution = True
-        status = solver.solve(ctx.model, progress)
+    share = remaining * options.lns_first_share if use_lns else None
+    solver, status = _first_solve(ctx, options, remaining, progress, share)
     if status == cp_model.INFEASIBLE:
         raise explain_infeasible(problem, config, options)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -203,16 +215,91 @@ def solve_roster(
             [],
             hint="Give the solver more time (--time-limit) or relax a rule.",
         )
-    roster = read_roster(ctx, solver)
+    bound = max(solver.best_objective_bound, relaxed) if ctx.penalties else 0.0
+    if use_lns and status == cp_model.FEASIBLE:
+        deadline = started + options.time_limit_seconds
+        solver, bound = _improve(ctx, solver, options, deadline, bound, progress)
+    objective = round(solver.objective_value) if ctx.penalties else 0
+    optimal = status == cp_model.OPTIMAL or objective <= math.ceil(bound - 1e-6)
     return RosterSolution(
-        roster=roster,
-        status="optimal" if status == cp_model.OPTIMAL else "feasible",
-        objective=round(solver.objective_value) if ctx.penalties else 0,
-        bound=max(solver.best_objective_bound, relaxed) if ctx.penalties else 0.0,
+        roster=read_roster(ctx, solver),
+        status="optimal" if optimal else "feasible",
+        objective=objective,
+        bound=bound,
         wall_seconds=time.perf_counter() - started,
         explanation=explain_solution(ctx, solver),
         progress=progress.history,
     )
+
+
+def _first_solve(
+    ctx: ModelContext,
+    options: SolveOptions,
+    seconds: float,
+    progress: _Progress,
+    share: float | None,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """The full model for ``seconds`` or (``share`` given) until it stalls after ``share``
+    seconds; then, if there is no roster at all, the grace search for a first one."""
+    solver = cp_model.CpSolver()
+    configure(solver, dataclasses.replace(options, time_limit_seconds=seconds))
+    done = threading.Event()
+    if share is not None and share < seconds:
+        quiet = _lns_settings(options).step_seconds
+        watch = threading.Thread(
+            target=_watch, args=(solver, progress, share, quiet, done), daemon=True
+        )
+        watch.start()
+    try:
+        status = solver.solve(ctx.model, progress)
+    finally:
+        done.set()
+    if status == cp_model.UNKNOWN and options.first_roster_grace_seconds > 0:
+        # no roster yet: keep looking for a first one rather than return nothing
+        solver.parameters.max_time_in_seconds = options.first_roster_grace_seconds
+        solver.parameters.max_deterministic_time = options.first_roster_grace_seconds
+        solver.parameters.stop_after_first_solution = True
+        status = solver.solve(ctx.model, progress)
+    return solver, status
+
+
+def _watch(
+    solver: cp_model.CpSolver,
+    progress: _Progress,
+    share: float,
+    quiet: float,
+    done: threading.Event,
+) -> None:
+    """Stop the full-model search once it stalls (``_Progress.stalled``)."""
+    while not done.wait(0.1):
+        if progress.stalled(share, quiet):
+            solver.stop_search()
+            return
+
+
+def _lns_settings(options: SolveOptions) -> LnsSettings:
+    """Steps of a thirtieth of the limit (1-5 s), on two workers (whole-roster steps on all)."""
+    return LnsSettings(
+        step_seconds=min(5.0, max(1.0, options.time_limit_seconds / 30)),
+        workers=min(2, max(1, options.workers)),
+        full_workers=max(1, options.workers),
+        seed=options.seed,
+    )
+
+
+def _improve(
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    options: SolveOptions,
+    deadline: float,
+    bound: float,
+    progress: _Progress,
+) -> tuple[cp_model.CpSolver, float]:
+    """Large-neighbourhood search from the full model's roster: the solver holding the best
+    roster, and the bound (raised by steps over the whole model)."""
+    search = LnsSearch(ctx, Incumbent.of(solver), bound, _lns_settings(options))
+    best = search.run(deadline, progress.report)
+    return best.solver, search.bound
 
 
 def _describe(key: tuple[str, str | None]) -> str:

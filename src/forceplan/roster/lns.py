@@ -1,0 +1,286 @@
+"""Large-neighbourhood search over the roster model, after a first roster from the full model.
+
+Each step frees a neighbourhood (a few officers over the whole horizon, the costliest officers,
+every officer over a window of days, or a few officers over a window), fixes every other
+officer-day to the incumbent roster by narrowing the variables' domains in the model proto, and
+re-optimises the freed part with a short CP-SAT solve hinted with the incumbent. Rosters at least
+as good replace the incumbent (equal ones too, to move across plateaus). Each kind of
+neighbourhood keeps its own size, a share of the officer-days: larger after a step that solved
+its neighbourhood to optimality, smaller after one that ran out of time.
+
+The model is built once; the domains of the officer-day variables are restored when the search
+ends. Only the full-model solve proves bounds: a neighbourhood's bound says nothing about the
+whole roster.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from forceplan.roster.model import ModelContext
+
+#: A neighbourhood: the (officer index, day) cells left free.
+Cells = set[tuple[int, int]]
+
+MIN_SIZE, MAX_SIZE, START_SIZE = 0.01, 0.9, 0.15
+GROW, SHRINK = 1.3, 0.8
+#: Weight of the latest step in a kind's score, and the chance of a kind chosen at random.
+SCORE_MEMORY, EXPLORE = 0.3, 0.3
+
+
+@dataclass
+class Incumbent:
+    """The best roster so far: the solver that found it (its values are the roster's, for
+    reading the roster and its explanation back), CP-SAT's full assignment and its objective."""
+
+    solver: cp_model.CpSolver
+    values: list[int]
+    objective: int
+
+    @classmethod
+    def of(cls, solver: cp_model.CpSolver) -> Incumbent:
+        values = list(solver.response_proto.solution)
+        return cls(solver, values, round(solver.objective_value))
+
+
+@dataclass
+class Kind:
+    """A kind of neighbourhood, its adaptive size (a share of all officer-days) and its score
+    (a moving average of the objective's relative fall per second)."""
+
+    name: str
+    pick: Callable[[LnsSearch, float], Cells]
+    size: float = START_SIZE
+    adaptive: bool = True
+    score: float = 0.0
+
+    def adapt(self, finished: bool, gain: float, seconds: float) -> None:
+        if self.adaptive:
+            factor = GROW if finished else SHRINK
+            self.size = min(MAX_SIZE, max(MIN_SIZE, self.size * factor))
+        rate = gain / max(seconds, 1e-3)
+        self.score = (1 - SCORE_MEMORY) * self.score + SCORE_MEMORY * rate
+
+
+@dataclass(frozen=True)
+class LnsSettings:
+    """How long each step may take, on how many workers, and the random seed."""
+
+    step_seconds: float = 2.0
+    workers: int = 2
+    #: workers for steps over the whole roster (CP-SAT's portfolio)
+    full_workers: int = 2
+    seed: int = 0
+
+
+@dataclass
+class LnsStats:
+    steps: int = 0
+    improvements: int = 0
+    finished: int = 0
+
+
+class LnsSearch:
+    """Improve ``incumbent`` by neighbourhood steps until ``deadline`` (a perf_counter time)."""
+
+    def __init__(
+        self, ctx: ModelContext, incumbent: Incumbent, bound: float, settings: LnsSettings
+    ) -> None:
+        self.ctx = ctx
+        self.incumbent = incumbent
+        #: the best proven bound: the caller's, raised by steps that fix nothing
+        self.bound = bound
+        self.settings = settings
+        self.rng = random.Random(settings.seed)
+        self.stats = LnsStats()
+        self.n_officers, self.days = len(ctx.officers), ctx.problem.days
+        self._proto = ctx.model.proto
+        #: proto indices of each officer-day's variables (its tours and whether it works)
+        self._cells = [
+            [[v.index for v in ctx.x[i][d].values()] + [ctx.works[i][d].index]
+             for d in range(self.days)]
+            for i in range(self.n_officers)
+        ]  # fmt: skip
+        self._domains = {
+            k: list(self._proto.variables[k].domain) for row in self._cells for c in row for k in c
+        }
+        self._free: Cells | None = None  # None: nothing fixed yet
+        self._costs()
+        self.kinds = [
+            Kind("officers", _random_officers),
+            Kind("costly officers", _costly_officers),
+            Kind("days", _day_window),
+            Kind("officers x days", _officer_window),
+            Kind("whole roster", _everything, size=1.0, adaptive=False),
+        ]
+
+    # --- the search ----------------------------------------------------------------------
+    def run(self, deadline: float, report: Callable[[int, float], None]) -> Incumbent:
+        """Steps until ``deadline`` or until the objective meets the bound; ``report`` hears
+        each improvement (objective, bound)."""
+        try:
+            while self.incumbent.objective > math.ceil(self.bound - 1e-6):
+                left = deadline - time.perf_counter()
+                if left < 0.2:
+                    break
+                kind = self._choose()
+                before, began = self.incumbent.objective, time.perf_counter()
+                free = kind.pick(self, kind.size)
+                finished = self._step(free, min(left, self.settings.step_seconds))
+                gain = (before - self.incumbent.objective) / max(1, before)
+                kind.adapt(finished, gain, time.perf_counter() - began)
+                if self.incumbent.objective < before:
+                    report(self.incumbent.objective, self.bound)
+        finally:
+            self._release()
+        return self.incumbent
+
+    def _choose(self) -> Kind:
+        """A kind at random now and then, else in proportion to its score."""
+        if self.rng.random() < EXPLORE:
+            return self.rng.choice(self.kinds)
+        top = max(k.score for k in self.kinds)
+        if top <= 0:
+            return self.rng.choice(self.kinds)
+        return self.rng.choices(self.kinds, weights=[k.score + 0.05 * top for k in self.kinds])[0]
+
+    def _step(self, free: Cells, seconds: float) -> bool:
+        """Re-optimise the ``free`` cells; True if CP-SAT finished the neighbourhood."""
+        self._fix_all_but(free)
+        self._hint()
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = seconds
+        whole = len(free) == self.n_officers * self.days
+        params.num_workers = self.settings.full_workers if whole else self.settings.workers
+        params.random_seed = self.rng.randrange(1 << 30)
+        status = solver.solve(self.ctx.model)
+        self.stats.steps += 1
+        if whole and status != cp_model.UNKNOWN:
+            self.bound = max(self.bound, solver.best_objective_bound)  # the whole model
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = round(solver.objective_value)
+            if found <= self.incumbent.objective:
+                self.stats.improvements += found < self.incumbent.objective
+                self.incumbent = Incumbent.of(solver)
+                self._costs()
+        finished = status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+        self.stats.finished += finished
+        return finished
+
+    # --- fixing and hinting --------------------------------------------------------------
+    def _fix_all_but(self, free: Cells) -> None:
+        """Fix every cell outside ``free`` to the incumbent (only cells that change state are
+        touched: fixed cells already hold the incumbent's values, which only free cells
+        change)."""
+        if self._free is None:
+            everything = {(i, d) for i in range(self.n_officers) for d in range(self.days)}
+            for cell in everything - free:
+                self._fix(cell)
+        else:
+            for cell in self._free - free:
+                self._fix(cell)
+            for cell in free - self._free:
+                self._unfix(cell)
+        self._free = set(free)
+
+    def _fix(self, cell: tuple[int, int]) -> None:
+        values = self.incumbent.values
+        for k in self._cells[cell[0]][cell[1]]:
+            domain = self._proto.variables[k].domain
+            domain[0] = domain[1] = values[k]
+
+    def _unfix(self, cell: tuple[int, int]) -> None:
+        for k in self._cells[cell[0]][cell[1]]:
+            domain = self._proto.variables[k].domain
+            domain[0], domain[1] = self._domains[k]
+
+    def _release(self) -> None:
+        """Restore every officer-day variable's domain."""
+        if self._free is None:
+            return
+        for row in self._cells:
+            for cell in row:
+                for k in cell:
+                    domain = self._proto.variables[k].domain
+                    domain[0], domain[1] = self._domains[k]
+        self._free = None
+
+    def _hint(self) -> None:
+        self.ctx.model.clear_hints()
+        hint = self._proto.solution_hint
+        hint.vars.extend(range(len(self.incumbent.values)))
+        hint.values.extend(self.incumbent.values)
+
+    # --- where the cost is ---------------------------------------------------------------
+    def _costs(self) -> None:
+        """Each officer's and each day's share of the incumbent's penalty."""
+        solver = self.incumbent.solver
+        self.officer_cost = [0] * self.n_officers
+        self.day_cost = [0] * self.days
+        for penalty in self.ctx.penalties:
+            if isinstance(penalty.expr, int):
+                continue
+            cost = penalty.weight * solver.value(penalty.expr)
+            if not cost:
+                continue
+            if penalty.officer_id is not None:
+                self.officer_cost[self.ctx.index[penalty.officer_id]] += cost
+            if penalty.day is not None and 0 <= penalty.day < self.days:
+                self.day_cost[penalty.day] += cost
+
+    def window(self, width: int) -> range:
+        """``width`` consecutive days: half the time around a costly day, else anywhere."""
+        width = max(1, min(self.days, width))
+        if self.rng.random() < 0.5 and any(self.day_cost):
+            centre = self.rng.choices(range(self.days), weights=self.day_cost)[0]
+            start = centre - self.rng.randrange(width)
+        else:
+            start = self.rng.randrange(self.days)
+        start = max(0, min(self.days - width, start))
+        return range(start, start + width)
+
+    def officers(self, count: int, weights: list[float] | None = None) -> list[int]:
+        """``count`` officers at random (weighted, without replacement, when ``weights``)."""
+        count = max(1, min(self.n_officers, count))
+        if weights is None:
+            return self.rng.sample(range(self.n_officers), count)
+        keys = [self.rng.random() ** (1.0 / w) for w in weights]
+        return sorted(range(self.n_officers), key=keys.__getitem__, reverse=True)[:count]
+
+
+def _cells(officers: list[int], days: range) -> Cells:
+    return {(i, d) for i in officers for d in days}
+
+
+def _everything(search: LnsSearch, size: float) -> Cells:
+    return _cells(list(range(search.n_officers)), range(search.days))
+
+
+def _random_officers(search: LnsSearch, size: float) -> Cells:
+    count = math.ceil(size * search.n_officers)
+    return _cells(search.officers(count), range(search.days))
+
+
+def _costly_officers(search: LnsSearch, size: float) -> Cells:
+    count = math.ceil(size * search.n_officers)
+    mean = sum(search.officer_cost) / max(1, search.n_officers)
+    weights = [c + mean + 1.0 for c in search.officer_cost]
+    return _cells(search.officers(count, weights), range(search.days))
+
+
+def _day_window(search: LnsSearch, size: float) -> Cells:
+    width = math.ceil(size * search.days)
+    return _cells(list(range(search.n_officers)), search.window(width))
+
+
+def _officer_window(search: LnsSearch, size: float) -> Cells:
+    share = math.sqrt(size)
+    officers = search.officers(math.ceil(share * search.n_officers))
+    return _cells(officers, search.window(math.ceil(share * search.days)))

@@ -1,0 +1,97 @@
+"""The large-neighbourhood search: its rosters pass the checker with the solver's objective, it
+never loses the roster it starts from, it honours hints and fixed days, and it reaches the
+Curtois instances' known optima."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+
+import pytest
+from ortools.sat.python import cp_model
+
+from forceplan.roster.checker import check_roster, roster_penalty
+from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
+from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings
+from forceplan.roster.model import build_model
+from forceplan.roster.solve import SolveOptions, read_roster, solve_roster
+from tests.conftest import shared_data
+from tests.roster.test_optimiser_properties import HARD_AND_OBJECTIVE
+from tests.roster.test_solve import small_unit
+
+LNS = SolveOptions(time_limit_seconds=4, workers=2, lns=True, cover_bound=False)
+#: the rules the checker scores (it leaves fatigue and fairness to the explanation)
+RULES = HARD_AND_OBJECTIVE
+
+
+def test_lns_rosters_pass_the_checker_with_the_solvers_objective():
+    problem = small_unit()
+    steps = []
+    solution = solve_roster(problem, RULES, options=LNS, on_progress=steps.append)
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total
+    assert solution.explanation.total == solution.objective
+    assert all(b.objective <= a.objective for a, b in itertools.pairwise(steps))
+    assert all(s.bound <= s.objective + 1e-6 for s in steps)
+    assert solution.bound <= solution.objective
+
+
+def test_the_search_never_loses_its_starting_roster_and_restores_the_model():
+    problem = small_unit()
+    ctx = build_model(problem, RULES)
+    domains = [list(v.domain) for v in ctx.model.proto.variables]
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    solver.parameters.stop_after_first_solution = True
+    assert solver.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = Incumbent.of(solver)
+    seen = []
+    search = LnsSearch(ctx, start, 0.0, LnsSettings(step_seconds=0.5, workers=1, seed=1))
+    best = search.run(time.perf_counter() + 3, lambda objective, bound: seen.append(objective))
+    assert best.objective <= start.objective
+    assert seen == sorted(seen, reverse=True) and all(s < start.objective for s in seen)
+    assert search.stats.steps > 0
+    roster = read_roster(ctx, best.solver)
+    assert check_roster(problem, roster) == []
+    assert roster_penalty(problem, roster).total == best.objective
+    assert [list(v.domain) for v in ctx.model.proto.variables] == domains
+
+
+def test_a_hint_is_never_made_worse():
+    problem = small_unit()
+    first = solve_roster(problem, RULES, options=dataclasses.replace(LNS, time_limit_seconds=2))
+    again = solve_roster(problem, RULES, options=dataclasses.replace(LNS, hint=first.roster))
+    assert again.objective <= first.objective
+    assert check_roster(problem, again.roster) == []
+    assert again.objective == roster_penalty(problem, again.roster).total
+
+
+def test_fixed_days_stay_fixed():
+    problem = small_unit()
+    fixed = {"P0": {0: "N", 1: "N", 2: None}, "P1": {d: None for d in range(5)}}
+    problem = dataclasses.replace(problem, fixed=fixed)
+    solution = solve_roster(problem, RULES, options=LNS)
+    for officer_id, days in fixed.items():
+        for d, code in days.items():
+            assert solution.roster[officer_id].get(d) == code
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total
+
+
+def test_deterministic_mode_leaves_the_search_off():
+    problem = small_unit()
+    options = dataclasses.replace(LNS, time_limit_seconds=3, deterministic=True, seed=7)
+    first = solve_roster(problem, RULES, options=options)
+    second = solve_roster(problem, RULES, options=options)
+    assert first.roster == second.roster and first.objective == second.objective
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("instance", "optimum"), [("Instance1", 607), ("Instance2", 828)])
+def test_lns_reaches_the_known_optima(instance, optimum):
+    problem = read_instance(shared_data("curtois_shift_scheduling", f"{instance}.txt"))
+    options = SolveOptions(time_limit_seconds=20, workers=2, lns=True)
+    solution = solve_roster(problem, BENCHMARK_RULES, options)
+    assert solution.objective == optimum
+    assert solution.objective == roster_penalty(problem, solution.roster).total
