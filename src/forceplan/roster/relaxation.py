@@ -66,10 +66,10 @@ def cover_bound(
     for k, cover in enumerate(problem.covers):
         if (cover.skill, cover.rank) != chosen or not (cover.weight_under or cover.weight_over):
             continue
-        on = sum(n[s] for s in cover.slots if s in n)
+        on_duty = sum(n[s] for s in cover.slots if s in n)
         under = model.new_int_var(0, max(cover.requirement, 0), f"u{k}")
         over = model.new_int_var(0, len(officers) * max(1, len(cover.slots)), f"o{k}")
-        model.add(on + under - over == cover.requirement)
+        model.add(on_duty + under - over == cover.requirement)
         terms.append(cover.weight_under * under + cover.weight_over * over)
     model.minimize(sum(terms))
     solver = cp_model.CpSolver()
@@ -100,25 +100,35 @@ def _totals(problem: RosterProblem, officers, model: cp_model.CpModel, n, on) ->
     if settings.max_average_weekly_minutes is not None and on("average_week"):
         cap = sum(
             math.floor(settings.max_average_weekly_minutes
-                       * (problem.days - len(problem.leave.get(o.id, ()))) / 7)
+                       * (problem.days - len(_leave(problem, o.id))) / 7)
             for o in officers
         )  # fmt: skip
         model.add(minutes <= cap)
     if settings.rest_days_per_week is not None and on("rest_days") and on("days_off"):
         working = 0
         for o in officers:
-            available = problem.days - len(problem.leave.get(o.id, ()))
+            available = problem.days - len(_leave(problem, o.id))
             working += available - math.floor(settings.rest_days_per_week * available / 7 + 1e-9)
         model.add(tours <= working)
     for tour in problem.tours if on("tour_limits") else ():
         limits = [o.max_tours.get(tour.code) for o in officers]
+        if not on("allowed_tours"):  # a limit of 0 is enforced by allowed_tours, not tour_limits
+            limits = [None if limit is not None and limit <= 0 else limit for limit in limits]
         if all(limit is not None for limit in limits):
             model.add(sum(n[d, tour.code] for d in range(problem.days)) <= sum(limits))
 
 
+def _leave(problem: RosterProblem, officer_id: str) -> set[int]:
+    """The officer's leave days within the horizon (as the hard rules count them)."""
+    return {d for d in problem.leave.get(officer_id, ()) if 0 <= d < problem.days}
+
+
 def _successions(problem: RosterProblem, officers, model: cp_model.CpModel, n) -> None:
     """Nobody works a tour the day after one it may not follow (explicitly, or with less than
-    the daily rest between): n[d+1, u] + n[d, t in banned(u)] <= officers free on both days."""
+    the daily rest between): those working u on d+1 and those working a tour banned before u
+    on d are different officers, each free on their own day, so
+    n[d+1, u] + n[d, t in banned(u)] <= officers free on d or on d+1. (Not "free on both":
+    someone off on d may still work u on d+1.)"""
     before: dict[str, set[str]] = {t.code: set() for t in problem.tours}
     for first, banned in next_day_bans(problem).items():
         for second in banned:
@@ -128,7 +138,7 @@ def _successions(problem: RosterProblem, officers, model: cp_model.CpModel, n) -
             1
             for o in officers
             if d not in problem.days_off.get(o.id, ())
-            and d + 1 not in problem.days_off.get(o.id, ())
+            or d + 1 not in problem.days_off.get(o.id, ())
         )
         for code, banned in before.items():
             if banned:

@@ -220,7 +220,10 @@ def solve_roster(
         deadline = started + options.time_limit_seconds
         solver, bound = _improve(ctx, solver, options, deadline, bound, progress)
     objective = round(solver.objective_value) if ctx.penalties else 0
-    optimal = status == cp_model.OPTIMAL or objective <= math.ceil(bound - 1e-6)
+    # penalties have whole weights, so the objective is whole: so is its best bound (CP-SAT's
+    # float bound can carry noise such as 2.000000000000001 above an optimum of 2)
+    bound = float(math.ceil(bound - 1e-6)) if ctx.penalties else 0.0
+    optimal = status == cp_model.OPTIMAL or objective <= bound
     return RosterSolution(
         roster=read_roster(ctx, solver),
         status="optimal" if optimal else "feasible",
@@ -311,7 +314,7 @@ def explain_infeasible(
     problem: RosterProblem, config: RuleConfig | None, options: SolveOptions
 ) -> InfeasibleRosterError:
     """Which hard rules conflict: CP-SAT's sufficient assumptions, shrunk one at a time."""
-    conflict = _core(problem, config, options, None)
+    conflict = _core(problem, config, options, None) or []  # None: no core found
     budget = time.perf_counter() + max(5.0, options.time_limit_seconds)
     for key in list(conflict):
         if len(conflict) <= 1 or time.perf_counter() > budget:

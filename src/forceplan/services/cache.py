@@ -18,7 +18,8 @@ How it is kept correct:
   import, a demo load, a published roster or a merge changes it, in this process or in
   another (the CLI importing while ``forceplan serve`` runs). It is rechecked at most every
   ``recheck_seconds`` per force (default 1 s): a read within that second of a change may
-  see the answer from before it.
+  see the answer from before it. One request at a time rereads it; requests arriving while
+  it does use the version before (so under load no request queues behind the query).
 - Entries older than ``max_age_seconds`` are recomputed anyway: a bound on in-place edits the
   version cannot see (a roster line's status changed with no count changing).
 - ``invalidate(database, force)`` drops a force's entries at once, for writers in this
@@ -152,6 +153,7 @@ class ResultCache:
         self._versions: dict[str, _Checked] = {}
         self._computing: dict[tuple, Future] = {}
         self._generation = 0  # moves on every invalidate(): answers begun before are not kept
+        self._rechecking: set[str] = set()  # forces whose version is being read now
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -164,7 +166,16 @@ class ResultCache:
             checked = self._versions.get(force_id)
             if checked is not None and now - checked.at < self.recheck_seconds:
                 return checked.version
-        version = data_version(database, force_id)
+            if checked is not None and force_id in self._rechecking:
+                # another request is reading the version now: answer from the one before
+                # rather than queue 40-75 ms queries behind it (at most one recheck at a time)
+                return checked.version
+            self._rechecking.add(force_id)
+        try:
+            version = data_version(database, force_id)
+        finally:
+            with self._lock:
+                self._rechecking.discard(force_id)
         with self._lock:
             self.stats.version_checks += 1
             self._versions[force_id] = _Checked(version, now)
