@@ -34,6 +34,7 @@ from forceplan.services.accounts import SignInRequiredError, TooManySignInsError
 from forceplan.services.jobs import JobRunner, interrupt_unfinished
 from forceplan.services.roster import RosterConflictError
 from forceplan.services.signin import SignInLimiter
+from forceplan.services.warmup import start_warming
 from forceplan.store import Database
 
 STATIC = Path(__file__).parent / "web" / "static"
@@ -136,7 +137,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         database.require_current()
         interrupt_unfinished(database)
+        warming = start_warming(database) if settings.warm_cache_on_start else None
         yield
+        if warming is not None:
+            warming.set()
         app.state.jobs.shutdown(wait=False)
         database.dispose()
 

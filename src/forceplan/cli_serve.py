@@ -15,6 +15,10 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     database_url: DatabaseOption = None,
+    warm: Annotated[
+        bool,
+        typer.Option(help="Compute the force-level dashboards in the background at start-up."),
+    ] = True,
 ) -> None:
     """Run the web app and the REST API (/api/v1, reference at /api/v1/docs)."""
     import uvicorn
@@ -25,6 +29,7 @@ def serve(
     settings = get_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
+    settings = settings.model_copy(update={"warm_cache_on_start": warm})
     if not settings.cookie_secure and host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(
             "[yellow]Warning:[/] cookies are not marked Secure and the server "

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(65_536, ge=1024,
                                           description="argon2id memory per hash, in KiB.")
     job_workers: int = Field(2, ge=1, description="Background threads running long jobs.")
+    warm_cache_on_start: bool = Field(
+        False, description="Compute the force-level dashboards in the background when the "
+        "server starts (forceplan serve turns it on; --no-warm off).")
     request_threads: int = Field(
         8, ge=1, description="Threads serving requests at once (more only add contention on a "
         "few cores; requests beyond them queue).")
