@@ -76,8 +76,7 @@ def plan(plan_id: str, user: CurrentUser, database: DatabaseDep) -> RosterGridOu
     officers) by hour. Officers get their own line; analysts the cover only."""
     grid = rw.roster_grid(database, user, plan_id)
     # serialised once per plan version, view and names (access was checked above)
-    names = tuple((line.person_id, line.name) for line in grid.lines)
-    body = grid.memo(("json", grid.view, names),
+    body = grid.memo(("json", grid.view, grid.shown),
                      lambda: grid_out(grid).model_dump_json().encode())  # fmt: skip
     return Response(body, media_type="application/json")
 

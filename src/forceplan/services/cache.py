@@ -41,7 +41,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Column, Table, func, select
 
@@ -49,6 +49,7 @@ from forceplan.store import Database
 from forceplan.store import tables as t
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 #: Defaults: a few dozen dashboards (force and units × a few periods) stay warm; each entry is
 #: a handful of small aggregate tables (tens of kB).
@@ -258,19 +259,44 @@ class ResultCache:
                 del self._versions[force]
 
 
-_caches: weakref.WeakKeyDictionary[Database, ResultCache] = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
+class PerStore(Generic[C]):
+    """One object per store object (``Database``), made on first use by ``make`` and gone
+    with the store: two apps over two stores share nothing."""
+
+    def __init__(self, make: Callable[[], C]) -> None:
+        self._make = make
+        self._made: weakref.WeakKeyDictionary[Database, C] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, database: Database) -> C:
+        with self._lock:
+            made = self._made.get(database)
+            if made is None:
+                made = self._made[database] = self._make()
+            return made
 
 
-def cache_for(database: Database) -> ResultCache:
-    """The cache of one store object (made on first use; goes with the object)."""
-    with _caches_lock:
-        cache = _caches.get(database)
-        if cache is None:
-            cache = _caches[database] = ResultCache()
-        return cache
+class BoundedMemo:
+    """Values made once per key and kept for the ``size`` most recently used keys (charts of
+    finished jobs, whose results never change)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        made = make()
+        with self._lock:
+            self._values[key] = made
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return made
 
 
-def invalidate(database: Database, force_id: str | None = None) -> None:
-    """For writers in this process: the next read of the force's aggregates recomputes."""
-    cache_for(database).invalidate(force_id)
+#: The cache of one store object (made on first use; goes with the object).
+cache_for: PerStore[ResultCache] = PerStore(ResultCache)

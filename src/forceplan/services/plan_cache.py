@@ -15,14 +15,13 @@ not change it (writers load their own copy with ``roster.load_plan``).
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from forceplan.errors import NotFoundError
-from forceplan.services.cache import Derived
+from forceplan.services.cache import Derived, PerStore
 from forceplan.services.roster import RosterPlan, load_plan
 from forceplan.store import Database
 from forceplan.store import tables as t
@@ -83,17 +82,8 @@ class PlanCache:
         return fresh
 
 
-_caches: weakref.WeakKeyDictionary[Database, PlanCache] = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
-
-
-def plan_cache_for(database: Database) -> PlanCache:
-    """The plan cache of one store object (made on first use; goes with the object)."""
-    with _caches_lock:
-        cache = _caches.get(database)
-        if cache is None:
-            cache = _caches[database] = PlanCache()
-        return cache
+#: The plan cache of one store object (made on first use; goes with the object).
+plan_cache_for: PerStore[PlanCache] = PerStore(PlanCache)
 
 
 def plan_snapshot(database: Database, plan_id: str) -> PlanSnapshot:

@@ -106,9 +106,7 @@ def _unit(database: Database, force_id: str, unit_id: str) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-def snapshot_for(
-    database: Database, account: Account, plan_id: str
-) -> tuple[PlanSnapshot, str]:
+def snapshot_for(database: Database, account: Account, plan_id: str) -> tuple[PlanSnapshot, str]:
     """The plan as it is now (read once per version: plan_cache.py) and what the account
     sees of it; 404 outside the account's force. The plan is shared: do not change it."""
     snapshot = plan_snapshot(database, plan_id)
@@ -216,6 +214,12 @@ class RosterGrid:
     can_repair: bool
     summary: dict[str, Any] = field(default_factory=dict)
     derived: Derived = field(default_factory=Derived, repr=False)
+
+    @property
+    def shown(self) -> tuple[tuple[str, str | None], ...]:
+        """Who is shown, with their names: with the view, what a rendering of the grid
+        depends on besides the plan version and tours (part of every ``memo`` key)."""
+        return tuple((line.person_id, line.name) for line in self.lines)
 
     def memo(self, name: tuple, make: Callable[[], T]) -> T:
         """``make()`` once per plan version and tours (a chart, a serialised grid): the

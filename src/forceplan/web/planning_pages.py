@@ -6,9 +6,6 @@ no JavaScript: plain forms, and a job page to reload while a run works."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -18,6 +15,7 @@ from forceplan.api.deps import CurrentSession, DatabaseDep, JobsDep
 from forceplan.errors import ConfigurationError, DataValidationError
 from forceplan.services import planning_view as pv
 from forceplan.services.access import require
+from forceplan.services.cache import BoundedMemo
 from forceplan.services.overview import staffing_view
 from forceplan.services.workforce import cell
 from forceplan.web import charts
@@ -33,30 +31,8 @@ MEASURES = {"headcount": "headcount", "fte": "FTE", "students_per_tutor": "stude
             "pay_cost_gbp": "pay cost"}  # fmt: skip
 
 
-class _Drawn:
-    """Charts of finished jobs (their results never change), drawn once per job and chart and
-    kept for the most recent few."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.values: OrderedDict[tuple[str, str], str] = OrderedDict()
-        self.size = size
-        self.lock = threading.Lock()
-
-    def get(self, job_id: str, name: str, make: Callable[[], str]) -> str:
-        key = (job_id, name)
-        with self.lock:
-            if key in self.values:
-                self.values.move_to_end(key)
-                return self.values[key]
-        made = make()
-        with self.lock:
-            self.values[key] = made
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
-        return made
-
-
-DRAWN = _Drawn()
+#: charts of finished jobs (their results never change), drawn once per job and chart
+DRAWN = BoundedMemo(64)
 
 
 def _day(name: str, text: str | None) -> dt.date | None:
@@ -169,9 +145,9 @@ def workforce(request: Request, session: CurrentSession, database: DatabaseDep) 
             "by_role": by_role,
             "by_measure": by_measure,
             "measure_years": measure_years,
-            "roles_chart": DRAWN.get(job_id, "roles", lambda: pc.headcount_by_role(
+            "roles_chart": DRAWN.get((job_id, "roles"), lambda: pc.headcount_by_role(
                 heads, "Headcount by role, year by year")) if heads else "",
-            "officers_chart": DRAWN.get(job_id, "officers", lambda: pc.fan(
+            "officers_chart": DRAWN.get((job_id, "officers"), lambda: pc.fan(
                 fte, "Officers (FTE): mean, 80% and 95% intervals", "full-time equivalent"))
             if fte else "",
             "yours": job["force_id"] == account.force_id
@@ -333,9 +309,9 @@ def scenario_run(
             "comparison": _comparison_rows(comparison),
             "scenarios": _scenario_rows(tables.get("scenarios", [])),
             "changes": result.get("changes", []),
-            "share_chart": DRAWN.get(job_id, "share", lambda: pc.share_within_target(
+            "share_chart": DRAWN.get((job_id, "share"), lambda: pc.share_within_target(
                 comparison, "Share attended within target, by scenario and grade (95% CI)")),
-            "cover_chart": DRAWN.get(job_id, "cover", lambda: pc.cover_by_hour(
+            "cover_chart": DRAWN.get((job_id, "cover"), lambda: pc.cover_by_hour(
                 profiles, "Officers on duty and incidents received, by hour of day"))
             if profiles else "",
         }  # fmt: skip

@@ -68,9 +68,8 @@ def _plan_page(
     title = f"Cover, {plan.unit_id}: officers required and rostered"
     graph = grid.memo(("graph", title), lambda: cover_graph(grid.cover, title))
     codes = sorted(grid.tours)
-    names = tuple((line.person_id, line.name) for line in grid.lines)
     table = grid.memo(  # the same for everyone with this view of this version
-        ("grid_table", grid.view, grid.can_edit, names),
+        ("grid_table", grid.view, grid.can_edit, grid.shown),
         lambda: TEMPLATES.get_template("roster_grid_table.html").render(grid=grid, codes=codes),
     )
     reapply = [  # the merge aid: your values on top of the current version
