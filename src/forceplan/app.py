@@ -137,10 +137,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         database.require_current()
         interrupt_unfinished(database)
-        warming = start_warming(database) if settings.warm_cache_on_start else None
+        app.state.warming = start_warming(database) if settings.warm_cache_on_start else None
         yield
-        if warming is not None:
-            warming.set()
+        if app.state.warming is not None:
+            app.state.warming.stop.set()
         app.state.jobs.shutdown(wait=False)
         database.dispose()
 

@@ -89,8 +89,11 @@ def test_a_repair_after_sickness_moves_little_and_keeps_the_past(plan_store):
     assert repaired.roster[person][10] is None and repaired.roster[person][11] is None
     assert all(c.day >= 9 for c in changes)
     others = [c for c in changes if c.officer_id != person]
-    # each changed day costs; a handful at most move to cover two lost tours
-    assert len(others) <= 6
+    # each changed day costs; a handful at most move to cover two lost tours: at most four
+    # officer-days each (one works the tour, one rests in their place to keep hours in band,
+    # and at most one such pair more). The least number is checked exactly in test_repair.py;
+    # here a time-limited solve on a busy machine need not reach it.
+    assert len(others) <= 8
     _, breaches = check_plan(database, repaired.id)
     assert breaches == []
 

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -65,15 +66,26 @@ def warm_caches(database: Database, stop: threading.Event | None = None) -> list
     return done
 
 
-def start_warming(database: Database) -> threading.Event:
-    """Warm the caches in a background thread; set the returned event to stop it early."""
-    stop = threading.Event()
+@dataclass(frozen=True)
+class Warming:
+    """A warm-up under way: set ``stop`` to end it early; ``done`` is set when it has ended."""
+
+    stop: threading.Event
+    done: threading.Event
+
+
+def start_warming(database: Database) -> Warming:
+    """Warm the caches in a background thread."""
+    warming = Warming(threading.Event(), threading.Event())
 
     def run() -> None:
         try:
-            log.info("cache warm-up done: %s", ", ".join(warm_caches(database, stop)) or "nothing")
+            done = warm_caches(database, warming.stop)
+            log.info("cache warm-up done: %s", ", ".join(done) or "nothing")
         except Exception:  # a failed warm-up must never take the server down
             log.exception("cache warm-up failed")
+        finally:
+            warming.done.set()
 
     threading.Thread(target=run, name="forceplan-warmup", daemon=True).start()
-    return stop
+    return warming
