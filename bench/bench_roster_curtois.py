@@ -8,8 +8,11 @@ from best_known.csv: that table is the baseline.
 Targets (issue #7, this 2-core machine): best-known on Instances 1-7 and 9-11 within 60 s;
 at most 1% gap on 8, 12, 14, 16 within 300 s; at most 5% on 13, 15, 19, 21, 23 within 600 s.
 
-    .venv/bin/python bench/bench_roster_curtois.py [Instance1 ...] [--scale 0.5] [--workers 8]
-        [--lns {on,off,both}]
+    .venv/bin/python bench/bench_roster_curtois.py [Instance1 ...] [--scale 0.5] [--workers 2]
+        [--lns {on,off,both}] [--subsolvers max_lp]
+
+``--subsolvers`` names CP-SAT's full-problem subsolvers to run first (the engine's default,
+``max_lp``); ``--subsolvers ""`` gives CP-SAT's own portfolio, for comparison.
 
 ``--lns both`` solves each instance with and without the large-neighbourhood search, one after
 the other, so the two are compared under the same machine load.
@@ -42,14 +45,16 @@ def best_known() -> dict[str, dict[str, str]]:
         return {row["instance"]: row for row in csv.DictReader(handle)}
 
 
-def run(name: str, scale: float, workers: int, deterministic: bool, lns: bool) -> dict:
+def run(name: str, scale: float, workers: int, deterministic: bool, lns: bool,
+        subsolvers: tuple[str, ...]) -> dict:
     number = int(name.removeprefix("Instance"))
     limit, allowed_gap = TIER.get(number, (600, 0.05))
     limit *= scale
     problem = read_instance(DATA / f"{name}.txt")
     started = time.perf_counter()
     options = SolveOptions(time_limit_seconds=limit, workers=workers, seed=0,
-                           deterministic=deterministic, lns=lns)  # fmt: skip
+                           deterministic=deterministic, lns=lns,
+                           subsolvers=subsolvers)  # fmt: skip
     try:
         solution = solve_roster(problem, BENCHMARK_RULES, options)
     except InfeasibleRosterError as error:  # no roster within the limit: a failed row
@@ -102,11 +107,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("instances", nargs="*")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time limit")
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--subsolvers", default="max_lp",
+                        help="CP-SAT full-problem subsolvers first, comma-separated")
     parser.add_argument("--deterministic", action="store_true")
     parser.add_argument("--lns", choices=("on", "off", "both"), default="off",
                         help="large-neighbourhood search after the first roster")  # fmt: skip
     args = parser.parse_args()
+    subsolvers = tuple(s for s in args.subsolvers.split(",") if s)
     variants = {"on": [True], "off": [False], "both": [False, True]}[args.lns]
     names = args.instances or sorted(
         (p.stem for p in DATA.glob("Instance*.txt")), key=lambda s: int(s[8:])
@@ -116,13 +124,13 @@ def main() -> None:
           f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
     for name in names:
         for lns in variants:
-            rows.append(run(name, args.scale, args.workers, args.deterministic, lns))
+            rows.append(run(name, args.scale, args.workers, args.deterministic, lns, subsolvers))
             rows[-1]["load"] = os.getloadavg()[0]  # the machine's 1-minute load at the end
             _print_row(rows[-1])
     met = sum(r["met"] for r in rows)
     print(f"{met}/{len(rows)} runs meet their target ({machine()})")
     settings = {"scale": args.scale, "workers": args.workers, "deterministic": args.deterministic,
-                "lns": args.lns}  # fmt: skip
+                "lns": args.lns, "subsolvers": list(subsolvers)}  # fmt: skip
     write_result("roster_curtois", {**settings, "rows": rows})
 
 

@@ -149,8 +149,10 @@ def score(problem: RosterProblem, roster: Roster) -> dict:
 
 
 def solve_and_score(problem: RosterProblem, args: argparse.Namespace, lns: bool) -> dict:
+    subsolvers = tuple(s for s in args.subsolvers.split(",") if s)
     options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers,
-                           deterministic=args.deterministic, lns=lns)  # fmt: skip
+                           deterministic=args.deterministic, lns=lns,
+                           subsolvers=subsolvers)  # fmt: skip
     solution = solve_roster(problem, options=options)
     print(f"optimised (lns {'on' if lns else 'off'}): objective {solution.objective:,} bound "
           f"{solution.bound:,.0f} gap {solution.gap:.2%} ({solution.status}) in "
@@ -166,7 +168,10 @@ def solve_and_score(problem: RosterProblem, args: argparse.Namespace, lns: bool)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limit", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--subsolvers", default="max_lp",
+                        help="CP-SAT full-problem subsolvers first, comma-separated ('' for "
+                        "CP-SAT's own portfolio)")
     parser.add_argument("--deterministic", action="store_true")
     parser.add_argument("--lns", choices=("on", "off", "both"), default="off",
                         help="large-neighbourhood search after the first roster")  # fmt: skip
@@ -186,6 +191,7 @@ def main() -> None:
               f"{'met' if r['gap'] <= 0.02 else 'NOT met'} ({machine()})")  # fmt: skip
     write_result("roster_team", {
         "time_limit_s": args.time_limit, "workers": args.workers, "lns": args.lns,
+        "subsolvers": args.subsolvers,
         **{k: v for k, v in runs[-1].items() if k != "lns"},
         "runs": runs, "five_team_rota": rota,
     })  # fmt: skip

@@ -7,13 +7,14 @@ import datetime as dt
 import itertools
 
 import pytest
+from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
 from forceplan.roster.police import UnitRosterSpec, unit_problem
 from forceplan.roster.problem import Cover, Officer, RosterProblem, Tour
 from forceplan.roster.relaxation import cover_bound
-from forceplan.roster.solve import SolveOptions, solve_roster
+from forceplan.roster.solve import SolveOptions, configure, solve_roster
 from forceplan.standard.duty import ShiftDefinition
 from forceplan.standard.organisation import Person
 from tests.conftest import shared_data
@@ -88,3 +89,16 @@ def test_the_benchmark_adapter_reproduces_known_optima(instance, optimum):
     options = SolveOptions(time_limit_seconds=60, workers=8, deterministic=False)
     solution = solve_roster(problem, BENCHMARK_RULES, options)
     assert solution.objective == optimum
+
+
+def test_the_lp_heavy_subsolver_runs_first_unless_parameters_say_otherwise():
+    solver = cp_model.CpSolver()
+    configure(solver, SolveOptions(workers=2))
+    assert list(solver.parameters.extra_subsolvers) == ["max_lp"]
+    assert solver.parameters.num_workers == 2
+    # CP-SAT's own portfolio on request; a repeated parameter replaces, a scalar is set
+    plain = cp_model.CpSolver()
+    configure(plain, SolveOptions(subsolvers=(), extra_parameters={
+        "extra_subsolvers": ["core", "max_lp"], "linearization_level": 2}))  # fmt: skip
+    assert list(plain.parameters.extra_subsolvers) == ["core", "max_lp"]
+    assert plain.parameters.linearization_level == 2
