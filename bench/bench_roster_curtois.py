@@ -15,7 +15,9 @@ at most 1% gap on 8, 12, 14, 16 within 300 s; at most 5% on 13, 15, 19, 21, 23 w
 ``max_lp``); ``--subsolvers ""`` gives CP-SAT's own portfolio, for comparison.
 
 ``--lns both`` solves each instance with and without the large-neighbourhood search, one after
-the other, so the two are compared under the same machine load.
+the other, so the two are compared under the same machine load. ``--lns auto`` (the default)
+uses it for the instances given 300 s or more (tiers 2 and 3), where it found much better
+rosters, and not for the 60 s tier, where it was level or worse (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -45,8 +47,14 @@ def best_known() -> dict[str, dict[str, str]]:
         return {row["instance"]: row for row in csv.DictReader(handle)}
 
 
-def run(name: str, scale: float, workers: int, deterministic: bool, lns: bool,
-        subsolvers: tuple[str, ...]) -> dict:
+def run(
+    name: str,
+    scale: float,
+    workers: int,
+    deterministic: bool,
+    lns: bool,
+    subsolvers: tuple[str, ...],
+) -> dict:
     number = int(name.removeprefix("Instance"))
     limit, allowed_gap = TIER.get(number, (600, 0.05))
     limit *= scale
@@ -108,14 +116,17 @@ def main() -> None:
     parser.add_argument("instances", nargs="*")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time limit")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--subsolvers", default="max_lp",
-                        help="CP-SAT full-problem subsolvers first, comma-separated")
+    parser.add_argument(
+        "--subsolvers",
+        default="max_lp",
+        help="CP-SAT full-problem subsolvers first, comma-separated",
+    )
     parser.add_argument("--deterministic", action="store_true")
-    parser.add_argument("--lns", choices=("on", "off", "both"), default="off",
+    parser.add_argument("--lns", choices=("on", "off", "both", "auto"), default="auto",
                         help="large-neighbourhood search after the first roster")  # fmt: skip
     args = parser.parse_args()
     subsolvers = tuple(s for s in args.subsolvers.split(",") if s)
-    variants = {"on": [True], "off": [False], "both": [False, True]}[args.lns]
+    fixed = {"on": [True], "off": [False], "both": [False, True]}
     names = args.instances or sorted(
         (p.stem for p in DATA.glob("Instance*.txt")), key=lambda s: int(s[8:])
     )
@@ -123,7 +134,8 @@ def main() -> None:
     print(f"{'instance':<11} {'lns':<3} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} "
           f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
     for name in names:
-        for lns in variants:
+        long = TIER.get(int(name.removeprefix("Instance")), (600, 0))[0] >= 300
+        for lns in fixed.get(args.lns, [long]):
             rows.append(run(name, args.scale, args.workers, args.deterministic, lns, subsolvers))
             rows[-1]["load"] = os.getloadavg()[0]  # the machine's 1-minute load at the end
             _print_row(rows[-1])

@@ -169,9 +169,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--subsolvers", default="max_lp",
-                        help="CP-SAT full-problem subsolvers first, comma-separated ('' for "
-                        "CP-SAT's own portfolio)")
+    parser.add_argument(
+        "--subsolvers",
+        default="max_lp",
+        help="CP-SAT full-problem subsolvers first, comma-separated ('' for "
+        "CP-SAT's own portfolio)",
+    )
     parser.add_argument("--deterministic", action="store_true")
     parser.add_argument("--lns", choices=("on", "off", "both"), default="off",
                         help="large-neighbourhood search after the first roster")  # fmt: skip

@@ -33,6 +33,14 @@ Deterministic = Annotated[
     ),
 ]
 
+Lns = Annotated[
+    bool,
+    typer.Option(
+        help="Large-neighbourhood search once the full model stalls: better on large or "
+        "tightly staffed problems given a few minutes (docs/roster.md)."
+    ),
+]
+
 
 @contextmanager
 def solving(time_limit: float):
@@ -57,12 +65,15 @@ def solving(time_limit: float):
         progress.update(task, completed=time_limit)
 
 
-def _options(time_limit: float, workers: int, seed: int, deterministic: bool = False):
+def _options(
+    time_limit: float, workers: int, seed: int, deterministic: bool = False, lns: bool = False
+):
     from forceplan.roster.solve import SolveOptions
 
     return SolveOptions(
-        time_limit_seconds=time_limit, workers=workers, seed=seed, deterministic=deterministic
-    )
+        time_limit_seconds=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+        lns=lns,
+    )  # fmt: skip
 
 
 def _explanation_table(summary: dict, limit: int = 10) -> Table:
@@ -105,6 +116,7 @@ def build(
     workers: Workers = 2,
     seed: Seed = 0,
     deterministic: Deterministic = False,
+    lns: Lns = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV of the roster.")
     ] = None,
@@ -123,7 +135,7 @@ def build(
         plan, _, _ = build_roster(
             db, unit, parse_date(date_from, "--from"), weeks, force=force,
             rules=load_rules(rules), requirement=requirement,
-            options=_options(time_limit, workers, seed, deterministic), on_progress=update,
+            options=_options(time_limit, workers, seed, deterministic, lns), on_progress=update,
             keep_published=keep_published,
         )  # fmt: skip
     _print_summary(plan, plan.summary)
@@ -234,6 +246,7 @@ def repair(
     workers: Workers = 2,
     seed: Seed = 0,
     deterministic: Deterministic = False,
+    lns: Lns = False,
     database_url: DatabaseOption = None,
 ) -> None:
     """The least-disruptive repair after sickness, leave or an event; rest days cancelled only
@@ -247,7 +260,7 @@ def repair(
         new, changes = repair_plan(
             database(database_url), plan_id, parse_date(today, "--today"), sick=absent,
             events=events, rules=load_rules(rules),
-            options=_options(time_limit, workers, seed, deterministic), on_progress=update,
+            options=_options(time_limit, workers, seed, deterministic, lns), on_progress=update,
         )  # fmt: skip
     _print_summary(new, new.summary)
     console.print(f"{len(changes)} officer-days changed:")
@@ -312,8 +325,9 @@ def export(
 def benchmark(
     instance: Annotated[Path, typer.Argument(help="A Curtois & Qu instance file.")],
     time_limit: TimeLimit = 60.0,
-    workers: Workers = 8,
+    workers: Workers = 2,
     seed: Seed = 0,
+    lns: Lns = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV employee,day,shift.")
     ] = None,
@@ -325,7 +339,7 @@ def benchmark(
     from forceplan.roster.solve import solve_roster
 
     problem = read_instance(instance)
-    options = _options(time_limit, workers, seed)
+    options = _options(time_limit, workers, seed, lns=lns)
     with solving(time_limit) as update:
         solution = solve_roster(problem, BENCHMARK_RULES, options, update)
     breaches = check_roster(problem, solution.roster)

@@ -80,3 +80,12 @@ def test_the_benchmark_command_solves_checks_and_writes_assignments(tmp_path):
     assert "objective 607 (checker: 607)" in done.stdout and "0 breaches" in done.stdout
     out = pl.read_csv(tmp_path / "out.csv")
     assert out.columns == ["employee", "day", "shift"] and out.height > 0
+
+
+def test_the_benchmark_command_takes_the_neighbourhood_search_and_still_reaches_the_optimum(
+    tmp_path,
+):
+    instance = shared_data("curtois_shift_scheduling", "Instance2.txt")
+    done = run("roster", "benchmark", str(instance), "--time-limit", "20", "--lns", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "objective 828 (checker: 828)" in done.stdout and "0 breaches" in done.stdout

@@ -77,6 +77,8 @@ class LnsSettings:
     #: workers for steps over the whole roster (CP-SAT's portfolio)
     full_workers: int = 2
     seed: int = 0
+    #: CP-SAT full-problem subsolvers to run first in each step (SolveOptions.subsolvers)
+    subsolvers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -160,6 +162,7 @@ class LnsSearch:
         whole = len(free) == self.n_officers * self.days
         params.num_workers = self.settings.full_workers if whole else self.settings.workers
         params.random_seed = self.rng.randrange(1 << 30)
+        params.extra_subsolvers.extend(self.settings.subsolvers)
         status = solver.solve(self.ctx.model)
         self.stats.steps += 1
         if whole and status != cp_model.UNKNOWN:

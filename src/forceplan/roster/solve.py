@@ -299,6 +299,7 @@ def _lns_settings(options: SolveOptions) -> LnsSettings:
         workers=min(2, max(1, options.workers)),
         full_workers=max(1, options.workers),
         seed=options.seed,
+        subsolvers=options.subsolvers,
     )
 
 
