@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, write_result
+from common import add_subsolvers_option, machine, write_result
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
@@ -47,6 +47,11 @@ def best_known() -> dict[str, dict[str, str]]:
         return {row["instance"]: row for row in csv.DictReader(handle)}
 
 
+def tier(name: str) -> tuple[float, float]:
+    """The instance's time limit (s) and allowed gap to best-known (issue #7's tiers)."""
+    return TIER.get(int(name.removeprefix("Instance")), (600, 0.05))
+
+
 def run(
     name: str,
     scale: float,
@@ -55,8 +60,7 @@ def run(
     lns: bool,
     subsolvers: tuple[str, ...],
 ) -> dict:
-    number = int(name.removeprefix("Instance"))
-    limit, allowed_gap = TIER.get(number, (600, 0.05))
+    limit, allowed_gap = tier(name)
     limit *= scale
     problem = read_instance(DATA / f"{name}.txt")
     started = time.perf_counter()
@@ -116,16 +120,11 @@ def main() -> None:
     parser.add_argument("instances", nargs="*")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time limit")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--subsolvers",
-        default="max_lp",
-        help="CP-SAT full-problem subsolvers first, comma-separated",
-    )
+    add_subsolvers_option(parser)
     parser.add_argument("--deterministic", action="store_true")
     parser.add_argument("--lns", choices=("on", "off", "both", "auto"), default="auto",
                         help="large-neighbourhood search after the first roster")  # fmt: skip
     args = parser.parse_args()
-    subsolvers = tuple(s for s in args.subsolvers.split(",") if s)
     fixed = {"on": [True], "off": [False], "both": [False, True]}
     names = args.instances or sorted(
         (p.stem for p in DATA.glob("Instance*.txt")), key=lambda s: int(s[8:])
@@ -134,15 +133,16 @@ def main() -> None:
     print(f"{'instance':<11} {'lns':<3} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} "
           f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
     for name in names:
-        long = TIER.get(int(name.removeprefix("Instance")), (600, 0))[0] >= 300
-        for lns in fixed.get(args.lns, [long]):
-            rows.append(run(name, args.scale, args.workers, args.deterministic, lns, subsolvers))
+        for lns in fixed.get(args.lns, [tier(name)[0] >= 300]):  # auto: LNS on long tiers
+            rows.append(
+                run(name, args.scale, args.workers, args.deterministic, lns, args.subsolvers)
+            )
             rows[-1]["load"] = os.getloadavg()[0]  # the machine's 1-minute load at the end
             _print_row(rows[-1])
     met = sum(r["met"] for r in rows)
     print(f"{met}/{len(rows)} runs meet their target ({machine()})")
     settings = {"scale": args.scale, "workers": args.workers, "deterministic": args.deterministic,
-                "lns": args.lns, "subsolvers": list(subsolvers)}  # fmt: skip
+                "lns": args.lns, "subsolvers": list(args.subsolvers)}  # fmt: skip
     write_result("roster_curtois", {**settings, "rows": rows})
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, write_result
+from common import add_subsolvers_option, machine, write_result
 from forceplan.roster.checker import check_roster
 from forceplan.roster.police import UnitRosterSpec, unit_problem
 from forceplan.roster.problem import Roster, RosterProblem
@@ -149,10 +149,9 @@ def score(problem: RosterProblem, roster: Roster) -> dict:
 
 
 def solve_and_score(problem: RosterProblem, args: argparse.Namespace, lns: bool) -> dict:
-    subsolvers = tuple(s for s in args.subsolvers.split(",") if s)
     options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers,
                            deterministic=args.deterministic, lns=lns,
-                           subsolvers=subsolvers)  # fmt: skip
+                           subsolvers=args.subsolvers)  # fmt: skip
     solution = solve_roster(problem, options=options)
     print(f"optimised (lns {'on' if lns else 'off'}): objective {solution.objective:,} bound "
           f"{solution.bound:,.0f} gap {solution.gap:.2%} ({solution.status}) in "
@@ -169,12 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--subsolvers",
-        default="max_lp",
-        help="CP-SAT full-problem subsolvers first, comma-separated ('' for "
-        "CP-SAT's own portfolio)",
-    )
+    add_subsolvers_option(parser)
     parser.add_argument("--deterministic", action="store_true")
     parser.add_argument("--lns", choices=("on", "off", "both"), default="off",
                         help="large-neighbourhood search after the first roster")  # fmt: skip
@@ -194,7 +188,7 @@ def main() -> None:
               f"{'met' if r['gap'] <= 0.02 else 'NOT met'} ({machine()})")  # fmt: skip
     write_result("roster_team", {
         "time_limit_s": args.time_limit, "workers": args.workers, "lns": args.lns,
-        "subsolvers": args.subsolvers,
+        "subsolvers": list(args.subsolvers),
         **{k: v for k, v in runs[-1].items() if k != "lns"},
         "runs": runs, "five_team_rota": rota,
     })  # fmt: skip

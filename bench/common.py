@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -40,15 +41,15 @@ def peak_rss_mb() -> float:
 def write_result(name: str, data: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    payload = {"benchmark": name, "date": dt.date.today().isoformat(), "machine": machine(),
-               **data}
+    payload = {"benchmark": name, "date": dt.date.today().isoformat(), "machine": machine(), **data}
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     return path
 
 
 def postgres_base_url() -> str | None:
     return os.environ.get("FORCEPLAN_BENCH_POSTGRES_URL") or os.environ.get(
-        "FORCEPLAN_TEST_POSTGRES_URL")
+        "FORCEPLAN_TEST_POSTGRES_URL"
+    )
 
 
 @contextmanager
@@ -62,3 +63,15 @@ def postgres_schema() -> Iterator[str | None]:
         return
     with scratch_schema(base, prefix="bench") as url:
         yield url
+
+
+def add_subsolvers_option(parser: argparse.ArgumentParser) -> None:
+    """``--subsolvers``: CP-SAT's full-problem subsolvers to run first (the roster benchmarks);
+    parsed into a tuple, empty for CP-SAT's own portfolio."""
+    parser.add_argument(
+        "--subsolvers",
+        default="max_lp",
+        type=lambda text: tuple(s for s in text.split(",") if s),
+        help="CP-SAT full-problem subsolvers first, comma-separated ('' for CP-SAT's own "
+        "portfolio)",
+    )

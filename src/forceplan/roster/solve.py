@@ -55,8 +55,8 @@ class SolveOptions:
     #: Large-neighbourhood search (lns.py): once the full model has had ``lns_first_share`` of
     #: the time, has a roster and has stalled, re-optimise a few officers or days at a time with
     #: the rest of the roster fixed. Ignored in deterministic mode and without soft rules. Off by
-    #: default: at equal time it beat the portfolio on the larger Curtois instances (9, 11) but
-    #: not on 5, 7 and 8 (docs/decisions.md).
+    #: default: with the max_lp worker it found much better rosters on hard instances given
+    #: minutes (Curtois 12, 16 at 300 s) but was level or worse at 60 s (docs/decisions.md).
     lns: bool = False
     lns_first_share: float = 0.2
     #: CP-SAT full-problem subsolvers to run first. With 2 workers CP-SAT runs one full
