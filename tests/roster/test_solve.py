@@ -60,6 +60,19 @@ def test_the_cover_bound_is_below_every_roster_found():
     assert found is not None and 0 < found.bound <= solution.objective
 
 
+def test_the_cover_bound_is_reported_from_the_first_roster_on():
+    # the relaxation's bound is not a constraint in the model (a floor there stopped CP-SAT
+    # finding first rosters on large units), so progress must carry it from outside
+    problem = small_unit(6)
+    found = cover_bound(problem, 5)
+    steps = []
+    solution = solve_roster(problem, options=SolveOptions(time_limit_seconds=3),
+                            on_progress=steps.append)  # fmt: skip
+    assert found is not None and found.bound > 0
+    assert steps[0].bound >= found.bound - 1e-6
+    assert solution.bound >= found.bound - 1e-6
+
+
 def test_an_infeasible_request_names_the_rules_that_conflict():
     # one officer, a hard minimum of one on every day, and approved leave on day 2
     covers = tuple(Cover(f"min{d}", ((d, "D"),), 1, minimum=1) for d in range(4))
