@@ -11,6 +11,7 @@ from forceplan.roster.repair import (
     RosterChange,
     Unavailable,
     changed_days,
+    rdc_cost,
     rdc_notice_days,
     repair_problem,
 )
@@ -77,3 +78,27 @@ def test_fifteen_clear_days_notice_owes_a_replacement_rest_day():
     assert change.compensation == "replacement rest day owed"
     (short,) = changed_days({"A": {15: None}}, {"A": {15: "E"}}, today=0)
     assert short.notice_days == 14 and short.compensation.startswith("time and a half")
+
+
+def test_a_cancelled_rest_day_costs_the_tour_worked_at_time_and_a_half():
+    # short notice: 1.5 x the tour's hours, at least 4 hours; long notice: a day owed
+    assert rdc_cost(5, 0, 600) == 1500
+    assert rdc_cost(5, 0, 300) == 750
+    assert rdc_cost(5, 0, 120) == 600  # the 4-hour minimum
+    assert rdc_cost(20, 0, 600) == rdc_cost(20, 0, 120)
+
+
+def test_the_repair_covers_an_event_on_a_rest_day_with_the_tour_that_costs_least():
+    # only a rest day can cover the event; an 8-hour early and a 5-hour tour both cover it, and
+    # the cheaper shorter tour is worked and costed at its own hours
+    short = Tour("S", 300, 8 * 60)
+    officers = (Officer("A"),)
+    covers = tuple(Cover(f"{d}E", ((d, "E"),), 1, weight_under=100) for d in range(5))
+    problem = RosterProblem(7, (EARLY, short), officers, covers, settings=SETTINGS)
+    published = {"A": {d: ("E" if d < 5 else None) for d in range(7)}}
+    event = ExtraCover("fete", start_minute=5 * 1440 + 8 * 60, length_minutes=5 * 60, officers=1)
+    change = RosterChange(today=0, events=(event,))
+    solution = solve_roster(repair_problem(problem, published, change), RuleConfig(),
+                            SolveOptions(time_limit_seconds=10, workers=1))  # fmt: skip
+    assert solution.roster["A"][5] == "S"
+    assert solution.explanation.by_rule.get("rest_day_cancelled") == rdc_cost(5, 0, 300) == 750

@@ -152,8 +152,11 @@ class RosterProblem:
     #: Fairness over a rolling period: counts already worked before the horizon, per officer
     #: ("nights", "weekends").
     prior_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
-    #: Re-rostering: the cost of cancelling a published rest day, officer -> day -> cost.
-    rest_day_cancel_cost: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
+    #: Re-rostering: the cost of working a published rest day, officer -> day -> tour -> cost
+    #: (the pay for that tour under short notice, a rest day owed otherwise).
+    rest_day_cancel_cost: Mapping[str, Mapping[int, Mapping[str, int]]] = field(
+        default_factory=dict
+    )
     #: Re-rostering: days that have already happened or may not change, officer -> day -> tour.
     fixed: Mapping[str, Mapping[int, str | None]] = field(default_factory=dict)
     name: str = "roster"

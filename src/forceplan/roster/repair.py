@@ -72,12 +72,14 @@ def rdc_notice_days(today: int, day: int) -> int:
     return max(0, day - today - 1)
 
 
-def rdc_cost(problem: RosterProblem, officer_id: str, day: int, today: int) -> int:
+def rdc_cost(day: int, today: int, tour_minutes: int) -> int:
+    """What working a tour of ``tour_minutes`` on a cancelled rest day costs: under 15 clear
+    days' notice, the hours paid (time and a half of the tour, at least 4 hours); otherwise a
+    replacement rest day owed, whatever the tour."""
     notice = rdc_notice_days(today, day)
     if notice >= RDC_SHORT_NOTICE_DAYS:
         return RDC_OWED_DAY_COST
-    longest = max(t.length_minutes for t in problem.tours)
-    paid = 1.5 * max(RDC_MINIMUM_PAID_MINUTES, longest) / 60
+    paid = 1.5 * max(RDC_MINIMUM_PAID_MINUTES, tour_minutes) / 60
     return math.ceil(paid * RDC_COST_PER_PAID_HOUR)
 
 
@@ -150,7 +152,11 @@ def repair_problem(
         for d in gone.days:
             later.get(gone.officer_id, {}).pop(d, None)
     costs = {
-        o: {d: rdc_cost(problem, o, d, change.today) for d, c in days.items() if c is None}
+        o: {
+            d: {t.code: rdc_cost(d, change.today, t.length_minutes) for t in problem.tours}
+            for d, c in days.items()
+            if c is None
+        }
         for o, days in later.items()
     }
     return dataclasses.replace(

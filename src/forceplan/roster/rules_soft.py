@@ -169,5 +169,7 @@ def add_stability(ctx: ModelContext) -> None:
     "Re-rostering: a published rest day cancelled (costed by notice, Police Regulations reg. 26).",
 )
 def add_rest_day_cancelled(ctx: ModelContext) -> None:
-    for i, officer, d, cost in ctx.officer_days(ctx.problem.rest_day_cancel_cost):
-        ctx.penalise(ctx.works[i][d], cost, officer=officer, day=d)
+    for i, officer, d, by_tour in ctx.officer_days(ctx.problem.rest_day_cancel_cost):
+        for code, cost in by_tour.items():
+            for var in ctx.tour_vars(i, d, [code]):
+                ctx.penalise(var, cost, officer=officer, day=d)
