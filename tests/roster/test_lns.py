@@ -95,3 +95,22 @@ def test_lns_reaches_the_known_optima(instance, optimum):
     solution = solve_roster(problem, BENCHMARK_RULES, options)
     assert solution.objective == optimum
     assert solution.objective == roster_penalty(problem, solution.roster).total
+
+
+def test_every_step_takes_the_callers_extra_parameters():
+    # a zero time limit set through extra_parameters leaves every step unfinished; without it,
+    # steps over small neighbourhoods finish
+    problem = small_unit()
+    ctx = build_model(problem, RULES)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    solver.parameters.stop_after_first_solution = True
+    assert solver.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    finished = {}
+    for extra in ({}, {"max_time_in_seconds": 0.0}):
+        settings = LnsSettings(step_seconds=0.5, workers=1, seed=1, extra_parameters=extra)
+        search = LnsSearch(ctx, Incumbent.of(solver), 0.0, settings)
+        search.run(time.perf_counter() + 2, lambda objective, bound: None)
+        assert search.stats.steps > 0
+        finished[bool(extra)] = search.stats.finished
+    assert finished[False] > 0 and finished[True] == 0

@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -79,6 +79,8 @@ class LnsSettings:
     seed: int = 0
     #: CP-SAT full-problem subsolvers to run first in each step (SolveOptions.subsolvers)
     subsolvers: tuple[str, ...] = ()
+    #: CP-SAT parameters for every step, as SolveOptions.extra_parameters (set last)
+    extra_parameters: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,6 +88,18 @@ class LnsStats:
     steps: int = 0
     improvements: int = 0
     finished: int = 0
+
+
+def set_parameters(params, extra: Mapping[str, object]) -> None:
+    """Set CP-SAT parameters by name: a list or tuple replaces a repeated field's values
+    (e.g. ``extra_subsolvers``), anything else is set as it is."""
+    for name, value in extra.items():
+        if isinstance(value, (list, tuple)):
+            repeated = getattr(params, name)
+            repeated.clear()
+            repeated.extend(value)
+        else:
+            setattr(params, name, value)
 
 
 class LnsSearch:
@@ -163,6 +177,7 @@ class LnsSearch:
         params.num_workers = self.settings.full_workers if whole else self.settings.workers
         params.random_seed = self.rng.randrange(1 << 30)
         params.extra_subsolvers.extend(self.settings.subsolvers)
+        set_parameters(params, self.settings.extra_parameters)
         status = solver.solve(self.ctx.model)
         self.stats.steps += 1
         if whole and status != cp_model.UNKNOWN:

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.explain import Explanation, explain_solution
-from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings
+from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings, set_parameters
 from forceplan.roster.model import ModelContext, RuleConfig, build_model
 from forceplan.roster.problem import Roster, RosterProblem
 from forceplan.roster.relaxation import cover_bound
@@ -136,13 +136,7 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
         params.max_time_in_seconds = options.time_limit_seconds
     if options.subsolvers:
         params.extra_subsolvers.extend(options.subsolvers)
-    for name, value in options.extra_parameters.items():
-        if isinstance(value, (list, tuple)):  # a repeated field, e.g. extra_subsolvers
-            repeated = getattr(params, name)
-            repeated.clear()
-            repeated.extend(value)
-        else:
-            setattr(params, name, value)
+    set_parameters(params, options.extra_parameters)
 
 
 def _add_hint(ctx: ModelContext, hint: Roster) -> None:
@@ -310,6 +304,7 @@ def _lns_settings(options: SolveOptions) -> LnsSettings:
         full_workers=max(1, options.workers),
         seed=options.seed,
         subsolvers=options.subsolvers,
+        extra_parameters=options.extra_parameters,
     )
 
 
