@@ -53,8 +53,8 @@ def gap_heatmap(by_hour: pl.DataFrame, title: str) -> str:
     for hour, value in by_hour.select("hour_of_week", "gap").iter_rows():
         if value is not None:
             grid[int(hour)] = value
-    low, high = np.nanmin(grid), np.nanmax(grid)
-    spread = max(abs(low), abs(high), 1.0) if not np.isnan(low) else 1.0
+    known = grid[~np.isnan(grid)]  # every hour may be unknown (nothing rostered yet)
+    spread = max(float(np.abs(known).max()), 1.0) if known.size else 1.0
     figure = Figure(figsize=(9, 3.2))
     axis = figure.subplots()
     image = axis.imshow(grid.reshape(7, 24), aspect="auto", cmap="RdBu",
