@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
+from forceplan.roster import windows
+from forceplan.roster.checker_penalty import roster_penalty
 from forceplan.roster.explain import Explanation, explain_solution
 from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings, set_parameters
 from forceplan.roster.model import ModelContext, RuleConfig, build_model
@@ -65,6 +67,12 @@ class SolveOptions:
     #: rosters than the default "default_lp" on these models (docs/decisions.md, Rosters).
     subsolvers: tuple[str, ...] = ("max_lp",)
     extra_parameters: Mapping[str, object] = field(default_factory=dict)
+    #: Solve window by window (windows.py): a first roster a few weeks at a time, then windows
+    #: re-solved with both sides fixed. None: when the horizon is too large for one model
+    #: (windows.should_decompose).
+    decompose: bool | None = None
+    #: When no roster meets the hard rules, find which rules conflict (it takes time).
+    explain_infeasible: bool = True
 
 
 @dataclass
@@ -212,6 +220,16 @@ def solve_roster(
     if options.hint:
         _add_hint(ctx, options.hint)
     relaxed, counts = _relaxation(ctx, config, options)
+    decompose = options.decompose
+    if decompose is None:
+        decompose = not options.hint and windows.should_decompose(problem, config)
+    if decompose:
+        solved, windowed = _solve_by_windows(ctx, config, options, started, relaxed, on_progress)
+        if solved is not None:
+            return solved
+        if windowed is not None:  # a roster the full model would not take: start from it
+            _add_hint(ctx, windowed)
+            counts = None
     if counts and not options.hint:
         _hint_counts(ctx, counts)
     # deterministic: a fixed share goes to the relaxation; otherwise what it really took
@@ -222,6 +240,8 @@ def solve_roster(
     share = remaining * options.lns_first_share if use_lns else None
     solver, status = _first_solve(ctx, options, remaining, progress, share)
     if status == cp_model.INFEASIBLE:
+        if not options.explain_infeasible:
+            raise InfeasibleRosterError("No roster meets every hard rule.", [])
         raise explain_infeasible(problem, config, options)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleRosterError(
@@ -249,6 +269,98 @@ def solve_roster(
         explanation=explain_solution(ctx, solver),
         progress=progress.history,
     )
+
+
+class _Clock:
+    """Wall-clock time, or (deterministic) the time limits handed out so far, so that the
+    windows' budgets do not depend on how fast the machine is."""
+
+    def __init__(self, deterministic: bool, started: float, spent: float) -> None:
+        self.deterministic = deterministic
+        self.spent = spent
+        self._start = started
+
+    def __call__(self) -> float:
+        return self._start + self.spent if self.deterministic else time.perf_counter()
+
+    def used(self, seconds: float) -> None:
+        self.spent += seconds
+
+
+def _solve_by_windows(
+    ctx: ModelContext,
+    config: RuleConfig | None,
+    options: SolveOptions,
+    started: float,
+    relaxed: float,
+    on_progress: Callable[[SolveProgress], None] | None,
+) -> tuple[RosterSolution | None, Roster | None]:
+    """The roster built and improved window by window (windows.py), scored by the full model
+    with every officer-day fixed. (None, roster) when the windows' roster breaks a hard rule
+    of the whole (a rule averaged over the horizon): the caller solves the full model from it;
+    (None, None) when the windows found no roster."""
+    problem = ctx.problem
+    settings = windows.window_settings(problem)
+    clock = _Clock(options.deterministic, started, _relaxation_budget(options))
+    deadline = started + options.time_limit_seconds
+    # keep back time to score the roster in the full model (presolve of a fixed model)
+    reserve = min(30.0, 0.1 * options.time_limit_seconds)
+    progress = _Progress(on_progress, relaxed)
+
+    def run(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint, grace: float):
+        clock.used(seconds + grace)
+        sub_options = dataclasses.replace(
+            options, time_limit_seconds=seconds, hint=hint, lns=False, decompose=False,
+            explain_infeasible=False, first_roster_grace_seconds=grace,
+        )  # fmt: skip
+        return solve_roster(sub, sub_config, sub_options).roster
+
+    def solve(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint) -> Roster:
+        if hint is not None:
+            return run(sub, sub_config, seconds, hint, 0.0)
+        try:
+            return run(sub, sub_config, seconds / 2, None, 0.0)
+        except InfeasibleRosterError:
+            # No roster yet: the hard rules alone find one in seconds where the objective can
+            # take minutes (a year's last window); then optimise from it.
+            hard = RuleConfig(
+                only=frozenset(r.name for r in sub_config.active() if r.kind == "hard")
+            )
+            first = run(sub, hard, seconds / 4, None, seconds)
+            return run(sub, sub_config, seconds / 4, first, 0.0)
+
+    forward_deadline = clock() + 0.5 * max(0.0, deadline - reserve - clock())
+    roster = windows.forward_pass(problem, config, settings, solve, forward_deadline, clock)
+    if roster is None:
+        return None, None
+    if windows.breaches(problem, roster, config):
+        return None, roster
+    progress.report(roster_penalty(problem, roster).total, relaxed)
+    roster = windows.improve(
+        problem, config, settings, solve, roster, deadline - reserve, options.seed,
+        step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 60)),
+        on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
+    )  # fmt: skip
+    solver = cp_model.CpSolver()
+    configure(solver, dataclasses.replace(options, time_limit_seconds=max(reserve, 10.0)))
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    ctx.model.clear_hints()
+    _add_hint(ctx, roster)
+    status = solver.solve(ctx.model)
+    ctx.model.clear_hints()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, roster
+    objective = round(solver.objective_value) if ctx.penalties else 0
+    bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
+    return RosterSolution(
+        roster=read_roster(ctx, solver),
+        status="optimal" if objective <= bound else "feasible",
+        objective=objective,
+        bound=bound,
+        wall_seconds=time.perf_counter() - started,
+        explanation=explain_solution(ctx, solver),
+        progress=progress.history,
+    ), roster
 
 
 def _first_solve(

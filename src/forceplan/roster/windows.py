@@ -1,0 +1,432 @@
+"""Long horizons solved window by window: a first roster, then window-by-window improvement.
+
+A year's roster for a hundred officers is a model of some 430,000 variables; CP-SAT's presolve
+alone takes half a minute on two cores and no first roster comes in ten minutes. The same
+engine solves a few weeks of it in seconds. So for long horizons the roster is built as a
+planner would build it by hand, a few weeks at a time:
+
+1. **Forward pass.** Window after window, solve the days ``[start, end)`` with the days before
+   them fixed to what earlier windows chose (``lookback`` days of history, enough for every
+   run-length rule to see across the join) and a ``lookahead`` of free days after them, so a
+   window does not leave its successor an impossible start. Each officer's totals for the
+   horizon (minutes, tours of each kind, weekends) are pro-rated to the window's last day,
+   the maxima a week's share ahead and the minima never behind it, and met exactly by the
+   last window.
+2. **Improvement.** Re-solve a window with the days on both sides fixed to the incumbent and
+   the totals exact (the limit less what the days outside use): any roster of the window is then
+   a roster of the horizon, and it replaces the incumbent when the whole roster costs less.
+
+Each window is an ordinary ``RosterProblem`` solved by the ordinary engine, so every rule
+applies inside it. Rules averaged over the horizon (two rest days a week on average, the 48-hour
+average week) are applied over each window's days instead, which is stricter at a window's
+edges; the assembled roster is checked against the whole problem's rules by the independent
+checker before it is used, and by the full model after that (solve.py).
+
+Used when the soft objective is what ``roster_penalty`` evaluates (cover and requests, as in
+the Curtois & Qu instances): whether a window's new roster improves the whole then needs no
+model of the whole. docs/decisions.md, "Rosters", has the measurements.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from forceplan.errors import InfeasibleRosterError
+from forceplan.roster.checker import check_roster
+from forceplan.roster.checker_penalty import roster_penalty
+from forceplan.roster.model import RULES, RuleConfig
+from forceplan.roster.problem import Officer, Roster, RosterProblem
+
+#: Soft rules whose cost ``roster_penalty`` computes exactly (so windows can be compared whole).
+WINDOWED_SOFT_RULES = frozenset({"cover", "requests"})
+#: Officer-day-tour variables a window aims at: a few weeks of a large unit.
+WINDOW_VARIABLES = 20_000
+#: Horizons with more officer-day-tour variables than this are solved by windows (auto).
+DECOMPOSE_VARIABLES = 60_000
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window of the horizon: the sub-problem's days ``[first, last)``, of which only
+    ``[start, end)`` are kept; ``[first, start)`` are fixed history."""
+
+    first: int
+    start: int
+    end: int
+    last: int
+
+
+@dataclass(frozen=True)
+class WindowSettings:
+    width: int
+    lookback: int
+    lookahead: int
+
+
+def variables(problem: RosterProblem) -> int:
+    """Officer-day-tour variables of the full model (tours an officer may work)."""
+    per_day = sum(sum(1 for t in problem.tours if o.may_work(t.code)) for o in problem.officers)
+    return per_day * problem.days
+
+
+def should_decompose(problem: RosterProblem, config: RuleConfig | None) -> bool:
+    """Whether the horizon is large enough to need windows and the objective allows them."""
+    if not _objective_is_windowable(config):
+        return False
+    settings = window_settings(problem)
+    return variables(problem) > DECOMPOSE_VARIABLES and problem.days >= 3 * settings.width
+
+
+def _objective_is_windowable(config: RuleConfig | None) -> bool:
+    config = config or RuleConfig()
+    soft = {r.name for r in config.active() if r.kind == "soft"}
+    overridden = {name for name in config.weights if name in soft}
+    return soft <= WINDOWED_SOFT_RULES and not overridden
+
+
+def window_settings(problem: RosterProblem) -> WindowSettings:
+    """Whole weeks of about WINDOW_VARIABLES variables (two to eight), a history long enough
+    for every run-length rule, and a week of look-ahead."""
+    per_day = max(1, variables(problem) // max(1, problem.days))
+    weeks = max(2, min(8, round(WINDOW_VARIABLES / per_day / 7)))
+    runs = [problem.settings.max_consecutive_days, problem.settings.max_consecutive_nights]
+    for o in problem.officers:
+        runs += [o.max_consecutive_days, o.max_consecutive_nights, o.min_consecutive_days,
+                 o.min_consecutive_days_off]  # fmt: skip
+    longest = max([r for r in runs if r is not None] + [6])
+    return WindowSettings(width=7 * weeks, lookback=longest + 1, lookahead=7)
+
+
+def plan_window(problem: RosterProblem, start: int, end: int, before: int, after: int) -> Window:
+    """The window keeping ``[start, end)`` with ``before`` days of history and ``after`` days
+    beyond, widened so that no weekend is split across the sub-problem's edges (a split
+    weekend would be counted twice, once inside and once outside)."""
+    first, last = max(0, start - before), min(problem.days, end + after)
+    if first > 0 and problem.weekday(first) == 6:  # a Sunday: take its Saturday too
+        first -= 1
+    if last < problem.days and problem.weekday(last) == 6:  # ends on a Saturday
+        last += 1
+    return Window(first, start, end, last)
+
+
+def sub_problem(
+    problem: RosterProblem,
+    roster: Roster,
+    window: Window,
+    *,
+    fix_after: bool,
+    loose: bool = False,
+    free: frozenset[str] | None = None,
+) -> RosterProblem:
+    """The window as a problem of its own (day 0 = ``window.first``).
+
+    Days before ``window.start`` are fixed to ``roster``; so are days from ``window.end`` on
+    when ``fix_after`` (improvement), when the officers' totals are exact: each limit less
+    what the days outside the window use. Otherwise (forward pass) the days after ``end`` are
+    free look-ahead and the totals are pro-rated to the window's last day by the days each
+    officer is available (not on leave or a fixed day off): maxima with a week's share to
+    spare, minima never behind the share (``loose``: a week behind, the retry when a window
+    finds no roster; falling behind is what leaves a tightly staffed last window none). Only the
+    officers in ``free`` (default: all) may change; the others keep ``roster`` throughout."""
+    first, last = window.first, window.last
+    prorate = not fix_after and last < problem.days
+    officers = tuple(
+        _officer_limits(problem, officer, roster.get(officer.id, {}), window, prorate, loose)
+        for officer in problem.officers
+    )
+    fixed: dict[str, dict[int, str | None]] = {}
+    for officer_id, days in problem.fixed.items():
+        for d, code in days.items():
+            if first <= d < last:
+                fixed.setdefault(officer_id, {})[d - first] = code
+    kept = set(range(window.start, window.end if fix_after else last))
+    for officer in problem.officers:
+        days = roster.get(officer.id, {})
+        movable = free is None or officer.id in free
+        for d in range(first, last):
+            if d not in kept or not movable:
+                fixed.setdefault(officer.id, {})[d - first] = days.get(d)
+    covers = tuple(
+        dataclasses.replace(
+            cover,
+            slots=tuple((d - first, code) for d, code in cover.slots),
+            start_minute=None if cover.start_minute is None else cover.start_minute - first * 1440,
+        )
+        for cover in problem.covers
+        if cover.slots and all(first <= d < last for d, _ in cover.slots)
+    )
+    return dataclasses.replace(
+        problem,
+        days=last - first,
+        officers=officers,
+        covers=covers,
+        requests=tuple(
+            dataclasses.replace(r, day=r.day - first)
+            for r in problem.requests
+            if first <= r.day < last
+        ),
+        days_off=_shift(problem.days_off, first, last),
+        leave=_shift(problem.leave, first, last),
+        first_weekday=problem.weekday(first),
+        start_date=problem.date_of(first),
+        published={
+            o: {d - first: c for d, c in days.items() if first <= d < last}
+            for o, days in problem.published.items()
+        },
+        prior_counts=_prior_counts(problem, roster, first, last),
+        rest_day_cancel_cost={
+            o: {d - first: c for d, c in days.items() if first <= d < last}
+            for o, days in problem.rest_day_cancel_cost.items()
+        },
+        fixed=fixed,
+        name=f"{problem.name} days {first}-{last - 1}",
+    )
+
+
+def _shift(by_officer, first: int, last: int) -> dict[str, frozenset[int]]:
+    return {
+        o: frozenset(d - first for d in days if first <= d < last) for o, days in by_officer.items()
+    }
+
+
+def _officer_limits(
+    problem: RosterProblem,
+    officer: Officer,
+    days: dict[int, str | None],
+    window: Window,
+    prorate: bool,
+    loose: bool,
+) -> Officer:
+    """The officer's limits for the window: what the days outside it leave, pro-rated when the
+    horizon continues beyond it unsolved."""
+    off = problem.days_off.get(officer.id, frozenset())
+    available = sum(1 for d in range(problem.days) if d not in off) or 1
+    fraction = sum(1 for d in range(window.last) if d not in off) / available
+    week = 7 / available
+    inside = range(window.first, window.last)
+    outside = {d: c for d, c in days.items() if c is not None and d not in inside}
+    length = {t.code: t.length_minutes for t in problem.tours}
+    used_minutes = sum(length[c] for c in outside.values())
+
+    def upper(limit: int | None, used: int) -> int | None:
+        if limit is None:
+            return None
+        if prorate:
+            limit = min(limit, math.ceil(limit * fraction + limit * week))
+        return max(0, limit - used)
+
+    def lower(limit: int | None, used: int) -> int | None:
+        if not limit:
+            return limit
+        if prorate:  # never behind the officer's pro-rated share (a week behind if loose)
+            limit = max(0, math.floor(limit * (fraction - (week if loose else 0))))
+        return max(0, limit - used)
+
+    max_tours = {}
+    for code, most in officer.max_tours.items():
+        if most <= 0 or most >= problem.days:
+            max_tours[code] = most
+        else:
+            used = sum(1 for c in outside.values() if c == code)
+            limit = min(most, math.ceil(most * (fraction + week)) + 1) if prorate else most
+            max_tours[code] = max(0, limit - used)
+    weekends_used = sum(
+        1
+        for weekend in problem.weekends()
+        if not any(window.first <= d < window.last for d in weekend)
+        and any(d in outside for d in weekend)
+    )
+    max_weekends = officer.max_weekends
+    if max_weekends is not None:
+        if prorate:
+            weekends = problem.weekends()
+            before = sum(1 for weekend in weekends if weekend[0] < window.last)
+            max_weekends = min(max_weekends, math.ceil(max_weekends * before / len(weekends)))
+        max_weekends = max(0, max_weekends - weekends_used)
+    highest = upper(officer.max_total_minutes, used_minutes)
+    lowest = lower(officer.min_total_minutes, used_minutes)
+    if highest is not None and lowest is not None:
+        lowest = min(lowest, highest)
+    return dataclasses.replace(
+        officer,
+        max_total_minutes=highest,
+        min_total_minutes=lowest,
+        max_tours=max_tours,
+        max_weekends=max_weekends,
+    )
+
+
+def _prior_counts(
+    problem: RosterProblem, roster: Roster, first: int, last: int
+) -> dict[str, dict[str, int]]:
+    """Fairness counts carried into the window: the problem's own plus the nights and weekend
+    days the roster works outside it."""
+    nights = {t.code for t in problem.tours if t.night}
+    weekend_days = {d for days in problem.weekends() for d in days}
+    out: dict[str, dict[str, int]] = {}
+    for officer in problem.officers:
+        counts = dict(problem.prior_counts.get(officer.id, {}))
+        for d, code in roster.get(officer.id, {}).items():
+            if code is None or first <= d < last:
+                continue
+            counts["nights"] = counts.get("nights", 0) + (code in nights)
+            counts["weekends"] = counts.get("weekends", 0) + (d in weekend_days)
+        out[officer.id] = counts
+    return out
+
+
+def _with_fixed_days(config: RuleConfig | None) -> RuleConfig:
+    config = config or RuleConfig()
+    if config.only is None or "fixed_days" in config.only:
+        return config
+    return dataclasses.replace(config, only=config.only | {"fixed_days"})
+
+
+#: solve(sub_problem, config, seconds, hint) -> the sub-problem's roster (raises
+#: InfeasibleRosterError when it has none)
+SolveWindow = Callable[[RosterProblem, RuleConfig, float, Roster | None], Roster]
+
+
+def forward_pass(
+    problem: RosterProblem,
+    config: RuleConfig | None,
+    settings: WindowSettings,
+    solve: SolveWindow,
+    deadline: float,
+    clock: Callable[[], float] = time.perf_counter,
+    on_window: Callable[[Window], None] | None = None,
+    backtracks: int = 3,
+) -> Roster | None:
+    """A first roster, window by window, or None if none is found.
+
+    A window that finds no roster is retried without its pro-rated minima; if it still finds
+    none (or it is the last, whose totals are exact), the window before it is undone and the
+    two are solved as one, up to ``backtracks`` times: a longer stretch has more room to make
+    up what earlier windows left."""
+    config = _with_fixed_days(config)
+    roster: Roster = {o.id: {} for o in problem.officers}
+    done: list[int] = []  # the start of each window kept so far
+    start, merged_end = 0, None
+    final = max(2 * settings.width, 42)  # the last window: at least six weeks
+    while start < problem.days:
+        end = merged_end or min(problem.days, start + settings.width)
+        if problem.days - start <= final:
+            end = problem.days
+        window = plan_window(problem, start, end, settings.lookback, settings.lookahead)
+        solved = _solve_forward(problem, roster, window, config, solve, deadline, clock)
+        if solved is None:
+            if not done or backtracks <= 0:
+                return None
+            backtracks -= 1
+            start, merged_end = done.pop(), end
+            continue
+        for officer_id, days in roster.items():
+            got = solved.get(officer_id, {})
+            for d in range(start, end):
+                days[d] = got.get(d - window.first)
+        if on_window is not None:
+            on_window(window)
+        done.append(start)
+        start, merged_end = end, None
+    return roster
+
+
+def _solve_forward(
+    problem: RosterProblem,
+    roster: Roster,
+    window: Window,
+    config: RuleConfig,
+    solve: SolveWindow,
+    deadline: float,
+    clock: Callable[[], float],
+) -> Roster | None:
+    """The window's roster with pro-rated totals, then without the minima; None if neither."""
+    share = (window.end - window.start) / (problem.days - window.start)
+    seconds = max(1.0, (deadline - clock()) * share)
+    attempts = [False] if window.last == problem.days else [False, True]
+    for loose in attempts:
+        sub = sub_problem(problem, roster, window, fix_after=False, loose=loose)
+        try:
+            return solve(sub, config, seconds, None)
+        except InfeasibleRosterError:
+            continue
+    return None
+
+
+def improve(
+    problem: RosterProblem,
+    config: RuleConfig | None,
+    settings: WindowSettings,
+    solve: SolveWindow,
+    roster: Roster,
+    deadline: float,
+    seed: int = 0,
+    step_seconds: float = 20.0,
+    on_improve: Callable[[int], None] | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Roster:
+    """Re-solve windows with both sides fixed until ``deadline``: the costliest windows more
+    often, a new roster kept when the whole costs no more and the checker passes it."""
+    config = _with_fixed_days(config)
+    rng = random.Random(seed)
+    cost = roster_penalty(problem, roster).total
+    base = max(7, settings.width // 2)  # shorter than the forward pass's: solved closer
+    ids = [o.id for o in problem.officers]
+    while clock() + 1.0 < deadline and cost > 0:
+        # every officer over a short window, or some officers over a longer one
+        share = rng.choice((1.0, 0.5, 0.25))
+        width = min(problem.days, round(base / math.sqrt(share)))
+        free = frozenset(rng.sample(ids, max(1, round(share * len(ids)))))
+        start = _costly_start(problem, roster, width, rng)
+        end = min(problem.days, start + width)
+        window = plan_window(problem, start, end, settings.lookback, settings.lookback)
+        sub = sub_problem(problem, roster, window, fix_after=True, free=free)
+        hint = {o: {d - window.first: c for d, c in days.items()
+                    if window.first <= d < window.last} for o, days in roster.items()}  # fmt: skip
+        seconds = min(step_seconds, deadline - clock())
+        try:
+            solved = solve(sub, config, seconds, hint)
+        except InfeasibleRosterError:
+            continue
+        candidate = {o: dict(days) for o, days in roster.items()}
+        for officer_id, days in candidate.items():
+            got = solved.get(officer_id, {})
+            for d in range(start, end):
+                days[d] = got.get(d - window.first)
+        new_cost = roster_penalty(problem, candidate).total
+        if new_cost <= cost and not breaches(problem, candidate, config):
+            improved = new_cost < cost
+            roster, cost = candidate, new_cost
+            if improved and on_improve is not None:
+                on_improve(cost)
+    return roster
+
+
+def breaches(problem: RosterProblem, roster: Roster, config: RuleConfig | None) -> list:
+    """The checker's breaches of the hard rules in force (``config`` may switch some off)."""
+    config = config or RuleConfig()
+    active = {r.name for r in config.active()}
+    off = {name for name in RULES if name not in active}
+    return [b for b in check_roster(problem, roster) if b.rule not in off]
+
+
+def _costly_start(problem: RosterProblem, roster: Roster, width: int, rng: random.Random) -> int:
+    """A window's first day: half the time around a costly day, else anywhere."""
+    latest = max(0, problem.days - width)
+    if rng.random() < 0.5:
+        report = roster_penalty(problem, roster)
+        by_day = [0] * problem.days
+        for request in report.refused_requests:
+            by_day[request.day] += request.weight
+        for cover in problem.covers:
+            if cover.slots:
+                by_day[cover.slots[0][0]] += report.by_cover.get(cover.key, 0)
+        if any(by_day):
+            centre = rng.choices(range(problem.days), weights=by_day)[0]
+            return max(0, min(latest, centre - rng.randrange(width)))
+    return rng.randrange(latest + 1)

@@ -1,0 +1,207 @@
+"""Long horizons solved window by window (roster/windows.py): windows are sound (any roster of a
+window splices into a roster of the whole), the incumbent always fits its window, the forward
+pass and the improvement give rosters the checker passes, and solve_roster reports the same
+objective as the independent penalty."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from forceplan.roster import windows
+from forceplan.roster.checker import check_roster, roster_penalty
+from forceplan.roster.curtois import BENCHMARK_RULES
+from forceplan.roster.model import RuleConfig
+from forceplan.roster.problem import NO_LIMITS, Cover, Officer, Request, RosterProblem, Tour
+from forceplan.roster.solve import SolveOptions, solve_roster
+
+DAYS = 56
+SETTINGS = windows.WindowSettings(width=14, lookback=6, lookahead=7)
+
+
+def long_problem(seed: int = 1, first_weekday: int = 0) -> RosterProblem:
+    """Eight officers over eight weeks with the Curtois & Qu rules: tight minutes bands, runs
+    of days on and off, weekends, days off (one officer's clustered), requests and cover."""
+    rng = random.Random(seed)
+    tours = (
+        Tour("D", 480, cannot_follow=frozenset()),
+        Tour("L", 600, cannot_follow=frozenset({"D"})),
+        Tour("N", 480, cannot_follow=frozenset({"D", "L"})),
+    )
+    officers, days_off, requests = [], {}, []
+    for k in range(8):
+        oid = f"O{k}"
+        officers.append(
+            Officer(oid, max_tours={"D": DAYS, "L": DAYS, "N": 12 if k % 2 else 0},
+                    max_total_minutes=18_000, min_total_minutes=16_800, max_consecutive_days=5,
+                    min_consecutive_days=2, min_consecutive_days_off=2, max_weekends=5)
+        )  # fmt: skip
+        off = set(range(16, 26)) if k == 0 else set(rng.sample(range(DAYS), 4))
+        days_off[oid] = frozenset(off)
+        for _ in range(10):
+            day = rng.randrange(DAYS)
+            requests.append(Request(oid, day, rng.choice(["D", "L", None]), rng.randint(1, 3),
+                                    on=rng.random() < 0.5))  # fmt: skip
+    covers = tuple(
+        Cover(f"{d}-{t.code}", ((d, t.code),), requirement=2 if t.code != "N" else 1,
+              weight_under=100, weight_over=1)
+        for d in range(DAYS)
+        for t in tours
+    )  # fmt: skip
+    return RosterProblem(
+        days=DAYS, tours=tours, officers=tuple(officers), covers=covers,
+        requests=tuple(requests), days_off=days_off, settings=NO_LIMITS,
+        first_weekday=first_weekday, name="long",
+    )  # fmt: skip
+
+
+def _solve(sub, config, seconds, hint):
+    return solve_roster(
+        sub, config, SolveOptions(time_limit_seconds=seconds, hint=hint, decompose=False,
+                                  explain_infeasible=False, cover_bound=False,
+                                  first_roster_grace_seconds=0 if hint else 10)
+    ).roster  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def problem() -> RosterProblem:
+    return long_problem()
+
+
+@pytest.fixture(scope="module")
+def whole(problem) -> dict:
+    """A roster of the whole horizon from the full model."""
+    return solve_roster(problem, BENCHMARK_RULES, SolveOptions(time_limit_seconds=4)).roster
+
+
+@pytest.mark.parametrize("first_weekday", range(7))
+def test_a_window_never_splits_a_weekend(first_weekday):
+    problem = long_problem(first_weekday=first_weekday)
+    for start in range(0, DAYS, 3):
+        window = windows.plan_window(problem, start, min(DAYS, start + 10), 6, 7)
+        assert window.first <= start and window.last >= min(DAYS, start + 10)
+        assert window.first == 0 or problem.weekday(window.first) != 6
+        assert window.last == DAYS or problem.weekday(window.last) != 6
+
+
+@pytest.mark.parametrize("start", [0, 7, 17, 30, 42])
+def test_the_incumbent_fits_its_window_and_any_window_roster_fits_the_whole(problem, whole, start):
+    """With both sides fixed and the totals exact, the incumbent is a roster of the window
+    (so improving a window can never lose it) and a different roster of the window, spliced
+    back, is a roster of the whole horizon."""
+    assert not check_roster(problem, whole)
+    window = windows.plan_window(problem, start, min(DAYS, start + 14), 6, 6)
+    sub = windows.sub_problem(problem, whole, window, fix_after=True)
+    inside = {o: {d - window.first: c for d, c in days.items() if window.first <= d < window.last}
+              for o, days in whole.items()}  # fmt: skip
+    assert check_roster(sub, inside) == []
+    # a roster of the window that ignores the objective (the hard rules only)
+    hard = RuleConfig(only=frozenset(windows._with_fixed_days(BENCHMARK_RULES).only)
+                      - {"cover", "requests"})  # fmt: skip
+    other = _solve(sub, hard, 3, None)
+    spliced = {o: dict(days) for o, days in whole.items()}
+    for officer_id, days in spliced.items():
+        for d in range(window.start, window.end):
+            days[d] = other[officer_id].get(d - window.first)
+    assert check_roster(problem, spliced) == []
+
+
+def test_pro_rated_minima_follow_each_officers_availability(problem):
+    """The forward pass asks less of an officer whose days off fall in the window."""
+    window = windows.plan_window(problem, 14, 28, 6, 7)
+    sub = windows.sub_problem(problem, {}, window, fix_after=False)
+    clustered, other = sub.officers[0], sub.officers[1]
+    assert clustered.min_total_minutes < other.min_total_minutes
+    assert clustered.max_total_minutes < other.max_total_minutes
+    # never behind the share; the retry lets officers fall a week behind
+    loose = windows.sub_problem(problem, {}, window, fix_after=False, loose=True)
+    for strict, retry in zip(sub.officers, loose.officers, strict=True):
+        assert 0 < retry.min_total_minutes < strict.min_total_minutes
+        assert retry.max_total_minutes == strict.max_total_minutes
+    whole = sum(1 for d in range(DAYS) if d not in problem.days_off["O1"])
+    share = sum(1 for d in range(window.last) if d not in problem.days_off["O1"]) / whole
+    assert other.min_total_minutes == int(16_800 * share)
+
+
+def test_the_forward_pass_and_the_improvement_give_rosters_the_checker_passes(problem):
+    import time
+
+    seen = []
+    roster = windows.forward_pass(problem, BENCHMARK_RULES, SETTINGS, _solve,
+                                  time.perf_counter() + 12, on_window=seen.append)  # fmt: skip
+    assert roster is not None
+    assert [w.start for w in seen] == [0, 14]  # the last window takes the last six weeks
+    assert all(len(days) == DAYS for days in roster.values())
+    assert check_roster(problem, roster) == []
+    before = roster_penalty(problem, roster).total
+    reported = []
+    better = windows.improve(problem, BENCHMARK_RULES, SETTINGS, _solve, roster,
+                             time.perf_counter() + 6, step_seconds=1.5,
+                             on_improve=reported.append)  # fmt: skip
+    after = roster_penalty(problem, better).total
+    assert after <= before
+    assert check_roster(problem, better) == []
+    assert reported == sorted(reported, reverse=True) and all(r < before for r in reported)
+    if reported:
+        assert reported[-1] == after
+
+
+def test_solve_roster_by_windows_reports_the_checkers_objective(problem, monkeypatch):
+    monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)  # two-week windows
+    assert windows.window_settings(problem).width == 14
+    progress = []
+    solution = solve_roster(problem, BENCHMARK_RULES,
+                            SolveOptions(time_limit_seconds=12, decompose=True),
+                            progress.append)  # fmt: skip
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total
+    assert solution.explanation.total == solution.objective
+    assert 0 < solution.bound <= solution.objective
+    assert progress and progress[-1].objective == solution.objective
+
+
+def test_only_large_horizons_with_a_windowable_objective_are_decomposed():
+    tours = tuple(Tour(f"T{k}", 480) for k in range(16))
+    officers = tuple(Officer(f"O{k}") for k in range(100))
+    year = RosterProblem(days=364, tours=tours, officers=officers, settings=NO_LIMITS)
+    assert windows.should_decompose(year, BENCHMARK_RULES)
+    # the police rules have fatigue and fairness terms the windows cannot compare whole
+    assert not windows.should_decompose(year, RuleConfig())
+    # a re-weighted soft rule: the penalty would not be the model's objective
+    assert not windows.should_decompose(
+        year, RuleConfig(only=BENCHMARK_RULES.only, weights={"cover": 2})
+    )
+    month = RosterProblem(days=28, tours=tours, officers=officers, settings=NO_LIMITS)
+    assert not windows.should_decompose(month, BENCHMARK_RULES)
+
+
+def test_a_window_without_a_roster_is_merged_with_the_one_before(problem):
+    """When the last window finds no roster, the window before it is undone and the two are
+    solved as one; with no window left to undo the pass gives up."""
+    import time
+
+    from forceplan.errors import InfeasibleRosterError
+
+    failures = []
+
+    def fails_once_at_the_end(sub, config, seconds, hint):
+        if sub.days + int(sub.name.split()[-1].split("-")[0]) == DAYS and not failures:
+            failures.append(sub.name)
+            raise InfeasibleRosterError("no roster", [])
+        return _solve(sub, config, seconds, hint)
+
+    seen = []
+    roster = windows.forward_pass(problem, BENCHMARK_RULES, SETTINGS, fails_once_at_the_end,
+                                  time.perf_counter() + 10, on_window=seen.append)  # fmt: skip
+    assert failures == ["long days 8-55"]
+    assert [(w.start, w.end) for w in seen] == [(0, 14), (0, DAYS)]
+    assert roster is not None and check_roster(problem, roster) == []
+
+    def never(sub, config, seconds, hint):
+        raise InfeasibleRosterError("no roster", [])
+
+    assert (
+        windows.forward_pass(problem, BENCHMARK_RULES, SETTINGS, never, time.perf_counter() + 5)
+        is None
+    )
