@@ -127,3 +127,18 @@ def test_staffing_check_from_the_command_line(tmp_path):
     assert missing.returncode != 0 and "--from" in missing.stderr
     plain = run("staffing", "--unit", "C", cwd=tmp_path)
     assert plain.returncode == 0 and "Staffing requirement" in plain.stdout
+
+
+def test_the_staffing_checks_demand_depends_on_the_seed_not_on_the_row_order():
+    """A group_by's row order changes from one process to the next; the simulated demand (and
+    so the check's verdict) must not."""
+    from forceplan.services.staffing_check import synthetic_demand
+
+    rows = arrivals(1.0)
+    shuffled = rows.sample(fraction=1.0, shuffle=True, seed=3)
+    assert shuffled["hour_of_week"].to_list() != rows["hour_of_week"].to_list()
+    targets = {1: 15.0, 2: 60.0}
+    first = synthetic_demand(rows, 2, targets, np.random.default_rng(5))
+    second = synthetic_demand(shuffled, 2, targets, np.random.default_rng(5))
+    assert first.height > 0
+    assert first.equals(second)

@@ -60,9 +60,10 @@ def synthetic_demand(
     """Poisson arrivals hour by hour from ``arrivals`` (hour_of_week, grade, per_hour,
     officers), uniform within the hour; officers 1 or 2 with the category's mean."""
     rows = []
-    for hour_of_week, grade, per_hour, officers in arrivals.select(
-        "hour_of_week", "grade", "per_hour", "officers"
-    ).iter_rows():
+    # a fixed order, so a seed gives the same demand whatever order the rows came in (a
+    # group_by's order changes from one process to the next)
+    keys = ["hour_of_week", "grade", "per_hour", "officers"]
+    for hour_of_week, grade, per_hour, officers in arrivals.select(keys).sort(keys).iter_rows():
         counts = rng.poisson(per_hour, weeks)
         for week, n in enumerate(counts):
             base = start + dt.timedelta(weeks=week, hours=hour_of_week)
