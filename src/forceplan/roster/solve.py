@@ -260,6 +260,19 @@ def solve_roster(
     # float bound can carry noise such as 2.000000000000001 above an optimum of 2)
     bound = float(math.ceil(bound - 1e-6)) if ctx.penalties else 0.0
     optimal = status == cp_model.OPTIMAL or objective <= bound
+    return _solution(ctx, solver, objective, bound, optimal, started, progress)
+
+
+def _solution(
+    ctx: ModelContext,
+    solver: cp_model.CpSolver,
+    objective: int,
+    bound: float,
+    optimal: bool,
+    started: float,
+    progress: _Progress,
+) -> RosterSolution:
+    """The roster the solver holds, with its explanation and the search's progress."""
     return RosterSolution(
         roster=read_roster(ctx, solver),
         status="optimal" if optimal else "feasible",
@@ -352,15 +365,8 @@ def _solve_by_windows(
         return None, roster
     objective = round(solver.objective_value) if ctx.penalties else 0
     bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
-    return RosterSolution(
-        roster=read_roster(ctx, solver),
-        status="optimal" if objective <= bound else "feasible",
-        objective=objective,
-        bound=bound,
-        wall_seconds=time.perf_counter() - started,
-        explanation=explain_solution(ctx, solver),
-        progress=progress.history,
-    ), roster
+    solution = _solution(ctx, solver, objective, bound, objective <= bound, started, progress)
+    return solution, roster
 
 
 def _first_solve(

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster
-from forceplan.roster.checker_penalty import roster_penalty
+from forceplan.roster.checker_penalty import PenaltyReport, roster_penalty
 from forceplan.roster.model import RULES, RuleConfig
 from forceplan.roster.problem import Officer, Roster, RosterProblem
 
@@ -139,11 +139,7 @@ def sub_problem(
         _officer_limits(problem, officer, roster.get(officer.id, {}), window, prorate, loose)
         for officer in problem.officers
     )
-    fixed: dict[str, dict[int, str | None]] = {}
-    for officer_id, days in problem.fixed.items():
-        for d, code in days.items():
-            if first <= d < last:
-                fixed.setdefault(officer_id, {})[d - first] = code
+    fixed = _shift_days(problem.fixed, first, last)
     kept = set(range(window.start, window.end if fix_after else last))
     for officer in problem.officers:
         days = roster.get(officer.id, {})
@@ -174,18 +170,20 @@ def sub_problem(
         leave=_shift(problem.leave, first, last),
         first_weekday=problem.weekday(first),
         start_date=problem.date_of(first),
-        published={
-            o: {d - first: c for d, c in days.items() if first <= d < last}
-            for o, days in problem.published.items()
-        },
+        published=_shift_days(problem.published, first, last),
         prior_counts=_prior_counts(problem, roster, first, last),
-        rest_day_cancel_cost={
-            o: {d - first: c for d, c in days.items() if first <= d < last}
-            for o, days in problem.rest_day_cancel_cost.items()
-        },
+        rest_day_cancel_cost=_shift_days(problem.rest_day_cancel_cost, first, last),
         fixed=fixed,
         name=f"{problem.name} days {first}-{last - 1}",
     )
+
+
+def _shift_days(by_officer, first: int, last: int) -> dict[str, dict[int, object]]:
+    """Officer -> day -> value, keeping days ``[first, last)`` renumbered from ``first``."""
+    return {
+        o: {d - first: v for d, v in days.items() if first <= d < last}
+        for o, days in by_officer.items()
+    }
 
 
 def _shift(by_officer, first: int, last: int) -> dict[str, frozenset[int]]:
@@ -304,8 +302,9 @@ def forward_pass(
 ) -> Roster | None:
     """A first roster, window by window, or None if none is found.
 
-    A window that finds no roster is retried without its pro-rated minima; if it still finds
-    none (or it is the last, whose totals are exact), the window before it is undone and the
+    A window that finds no roster is retried with its minima a week's share behind; if it
+    still finds none (or it is the last, whose totals are exact), the window before it is
+    undone and the
     two are solved as one, up to ``backtracks`` times: a longer stretch has more room to make
     up what earlier windows left."""
     config = _with_fixed_days(config)
@@ -325,10 +324,7 @@ def forward_pass(
             backtracks -= 1
             start, merged_end = done.pop(), end
             continue
-        for officer_id, days in roster.items():
-            got = solved.get(officer_id, {})
-            for d in range(start, end):
-                days[d] = got.get(d - window.first)
+        _splice(roster, solved, window)
         if on_window is not None:
             on_window(window)
         done.append(start)
@@ -345,7 +341,8 @@ def _solve_forward(
     deadline: float,
     clock: Callable[[], float],
 ) -> Roster | None:
-    """The window's roster with pro-rated totals, then without the minima; None if neither."""
+    """The window's roster with pro-rated totals, then with the minima a week behind (not for
+    the last window, whose totals are exact); None if neither."""
     share = (window.end - window.start) / (problem.days - window.start)
     seconds = max(1.0, (deadline - clock()) * share)
     attempts = [False] if window.last == problem.days else [False, True]
@@ -374,37 +371,42 @@ def improve(
     often, a new roster kept when the whole costs no more and the checker passes it."""
     config = _with_fixed_days(config)
     rng = random.Random(seed)
-    cost = roster_penalty(problem, roster).total
+    report = roster_penalty(problem, roster)
     base = max(7, settings.width // 2)  # shorter than the forward pass's: solved closer
     ids = [o.id for o in problem.officers]
-    while clock() + 1.0 < deadline and cost > 0:
+    while clock() + 1.0 < deadline and report.total > 0:
         # every officer over a short window, or some officers over a longer one
         share = rng.choice((1.0, 0.5, 0.25))
         width = min(problem.days, round(base / math.sqrt(share)))
         free = frozenset(rng.sample(ids, max(1, round(share * len(ids)))))
-        start = _costly_start(problem, roster, width, rng)
+        start = _costly_start(problem, report, width, rng)
         end = min(problem.days, start + width)
         window = plan_window(problem, start, end, settings.lookback, settings.lookback)
         sub = sub_problem(problem, roster, window, fix_after=True, free=free)
-        hint = {o: {d - window.first: c for d, c in days.items()
-                    if window.first <= d < window.last} for o, days in roster.items()}  # fmt: skip
+        hint = _shift_days(roster, window.first, window.last)
         seconds = min(step_seconds, deadline - clock())
         try:
             solved = solve(sub, config, seconds, hint)
         except InfeasibleRosterError:
             continue
         candidate = {o: dict(days) for o, days in roster.items()}
-        for officer_id, days in candidate.items():
-            got = solved.get(officer_id, {})
-            for d in range(start, end):
-                days[d] = got.get(d - window.first)
-        new_cost = roster_penalty(problem, candidate).total
-        if new_cost <= cost and not breaches(problem, candidate, config):
-            improved = new_cost < cost
-            roster, cost = candidate, new_cost
+        _splice(candidate, solved, window)
+        new_report = roster_penalty(problem, candidate)
+        if new_report.total <= report.total and not breaches(problem, candidate, config):
+            improved = new_report.total < report.total
+            roster, report = candidate, new_report
             if improved and on_improve is not None:
-                on_improve(cost)
+                on_improve(report.total)
     return roster
+
+
+def _splice(roster: Roster, solved: Roster, window: Window) -> None:
+    """Put the window's days ``[start, end)`` of ``solved`` (numbered from ``window.first``)
+    into ``roster``."""
+    for officer_id, days in roster.items():
+        got = solved.get(officer_id, {})
+        for d in range(window.start, window.end):
+            days[d] = got.get(d - window.first)
 
 
 def breaches(problem: RosterProblem, roster: Roster, config: RuleConfig | None) -> list:
@@ -415,11 +417,13 @@ def breaches(problem: RosterProblem, roster: Roster, config: RuleConfig | None) 
     return [b for b in check_roster(problem, roster) if b.rule not in off]
 
 
-def _costly_start(problem: RosterProblem, roster: Roster, width: int, rng: random.Random) -> int:
-    """A window's first day: half the time around a costly day, else anywhere."""
+def _costly_start(
+    problem: RosterProblem, report: PenaltyReport, width: int, rng: random.Random
+) -> int:
+    """A window's first day: half the time around a day the roster's penalty (``report``)
+    says is costly, else anywhere."""
     latest = max(0, problem.days - width)
     if rng.random() < 0.5:
-        report = roster_penalty(problem, roster)
         by_day = [0] * problem.days
         for request in report.refused_requests:
             by_day[request.day] += request.weight
