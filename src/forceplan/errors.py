@@ -48,11 +48,16 @@ class NotFoundError(ForceplanError):
 
 
 class InfeasibleRosterError(ForceplanError):
-    """A roster request cannot be met; ``conflicts`` names the rules that clash."""
+    """A roster request cannot be met; ``conflicts`` names the rules that clash.
 
-    def __init__(self, message: str, conflicts: list[str], hint: str | None = None) -> None:
+    ``timed_out``: no roster was found in the time given, without proof that none exists."""
+
+    def __init__(
+        self, message: str, conflicts: list[str], hint: str | None = None, timed_out: bool = False
+    ) -> None:
         super().__init__(message, hint)
         self.conflicts = conflicts
+        self.timed_out = timed_out
 
 
 class AccessDeniedError(ForceplanError):

@@ -205,3 +205,40 @@ def test_a_window_without_a_roster_is_merged_with_the_one_before(problem):
         windows.forward_pass(problem, BENCHMARK_RULES, SETTINGS, never, time.perf_counter() + 5)
         is None
     )
+
+
+def test_when_the_windows_find_no_roster_the_whole_horizon_gives_one_on_the_hard_rules(
+    problem, monkeypatch
+):
+    # a tightly staffed horizon: what one window leaves a later one cannot make up (Curtois
+    # Instance21); the whole horizon on the hard rules alone still has a roster to improve
+    monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: None)
+    improved_from = []
+    improve = windows.improve
+
+    def recording(problem, config, settings, solve, roster, *args, **kwargs):
+        improved_from.append(roster_penalty(problem, roster).total)
+        return improve(problem, config, settings, solve, roster, *args, **kwargs)
+
+    monkeypatch.setattr(windows, "improve", recording)
+    solution = solve_roster(problem, BENCHMARK_RULES,
+                            SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
+    assert len(improved_from) == 1
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total
+    assert solution.objective <= improved_from[0]
+
+
+def test_a_horizon_without_any_roster_names_the_conflicting_rules(problem):
+    import dataclasses
+
+    from forceplan.errors import InfeasibleRosterError
+
+    # officer O0 is away all but three days yet must work at least 16,800 minutes
+    away = dataclasses.replace(
+        problem, days_off={**problem.days_off, "O0": frozenset(range(3, DAYS))}
+    )
+    with pytest.raises(InfeasibleRosterError) as raised:
+        solve_roster(away, BENCHMARK_RULES, SolveOptions(time_limit_seconds=10, decompose=True))
+    assert not raised.value.timed_out
+    assert {"days_off", "total_minutes"} <= set(raised.value.conflicts)

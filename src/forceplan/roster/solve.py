@@ -250,6 +250,7 @@ def solve_roster(
             f"{solver.status_name(status)}).",
             [],
             hint="Give the solver more time (--time-limit) or relax a rule.",
+            timed_out=True,
         )
     bound = max(solver.best_objective_bound, relaxed) if ctx.penalties else 0.0
     if use_lns and status == cp_model.FEASIBLE:
@@ -281,6 +282,14 @@ def _solution(
         wall_seconds=time.perf_counter() - started,
         explanation=explain_solution(ctx, solver),
         progress=progress.history,
+    )
+
+
+def _hard_only(config: RuleConfig | None) -> RuleConfig:
+    """``config`` with its soft rules switched off."""
+    config = config or RuleConfig()
+    return dataclasses.replace(
+        config, only=frozenset(r.name for r in config.active() if r.kind == "hard")
     )
 
 
@@ -336,16 +345,28 @@ def _solve_by_windows(
         except InfeasibleRosterError:
             # No roster yet: the hard rules alone find one in seconds where the objective can
             # take minutes (a year's last window); then optimise from it.
-            hard = RuleConfig(
-                only=frozenset(r.name for r in sub_config.active() if r.kind == "hard")
-            )
-            first = run(sub, hard, seconds / 4, None, seconds)
+            first = run(sub, _hard_only(sub_config), seconds / 4, None, seconds)
             return run(sub, sub_config, seconds / 4, first, 0.0)
 
     forward_deadline = clock() + 0.5 * max(0.0, deadline - reserve - clock())
     roster = windows.forward_pass(problem, config, settings, solve, forward_deadline, clock)
     if roster is None:
-        return None, None
+        # A tightly staffed horizon: what one window leaves, a later one cannot make up. The
+        # whole horizon on the hard rules alone still finds a roster (Curtois Instance21: in
+        # 82 s, where the whole model with its objective found none in 660 s); the windows
+        # then improve it.
+        seconds = max(10.0, deadline - reserve - clock())
+        clock.used(seconds)
+        first_options = dataclasses.replace(
+            options, time_limit_seconds=seconds, decompose=False, cover_bound=False,
+            extra_parameters={**options.extra_parameters, "stop_after_first_solution": True},
+        )  # fmt: skip
+        try:
+            roster = solve_roster(problem, _hard_only(config), first_options).roster
+        except InfeasibleRosterError as error:
+            if not error.timed_out:  # proved: no roster meets the hard rules
+                raise
+            return None, None
     if windows.breaches(problem, roster, config):
         return None, roster
     progress.report(roster_penalty(problem, roster).total, relaxed)

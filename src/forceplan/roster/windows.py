@@ -11,7 +11,8 @@ planner would build it by hand, a few weeks at a time:
    window does not leave its successor an impossible start. Each officer's totals for the
    horizon (minutes, tours of each kind, weekends) are pro-rated to the window's last day,
    the maxima a week's share ahead and the minima never behind it, and met exactly by the
-   last window.
+   last window. (If no first roster comes this way, solve.py solves the whole horizon on the
+   hard rules alone for one: a tightly staffed horizon can leave a late window nothing.)
 2. **Improvement.** Re-solve a window with the days on both sides fixed to the incumbent and
    the totals exact (the limit less what the days outside use): any roster of the window is then
    a roster of the horizon, and it replaces the incumbent when the whole roster costs less.
