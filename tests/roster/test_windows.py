@@ -242,3 +242,36 @@ def test_a_horizon_without_any_roster_names_the_conflicting_rules(problem):
         solve_roster(away, BENCHMARK_RULES, SolveOptions(time_limit_seconds=10, decompose=True))
     assert not raised.value.timed_out
     assert {"days_off", "total_minutes"} <= set(raised.value.conflicts)
+
+
+@pytest.mark.parametrize("start,end", [(0, DAYS), (14, 42)])
+def test_a_window_of_some_officers_leaves_the_others_out_and_costs_what_the_whole_does(
+    problem, whole, start, end
+):
+    """Officers who may not change are left out of the window's model and what they work is
+    taken off its cover (so a requirement can fall below zero): any two rosters of the window
+    then differ in cost exactly as the whole rosters they make do, and each passes the checker
+    spliced back."""
+    free = frozenset({"O1", "O4", "O6"})
+    window = windows.plan_window(problem, start, end, 6, 6)
+    sub = windows.sub_problem(problem, whole, window, fix_after=True, free=free)
+    assert {o.id for o in sub.officers} == free
+    assert {r.officer_id for r in sub.requests} <= free
+    asked = {c.key: c.requirement for c in problem.covers}
+    assert sum(c.requirement for c in sub.covers) < sum(asked[c.key] for c in sub.covers)
+    hard = RuleConfig(only=frozenset(windows._with_fixed_days(BENCHMARK_RULES).only)
+                      - {"cover", "requests"})  # fmt: skip
+    rosters = [
+        _solve(sub, windows._with_fixed_days(BENCHMARK_RULES), 3, None),
+        _solve(sub, hard, 3, None),
+    ]
+    costs = []
+    for solved in rosters:
+        spliced = {o: dict(days) for o, days in whole.items()}
+        windows._splice(spliced, solved, window)
+        assert check_roster(problem, spliced) == []
+        # the officers left out keep every day of the incumbent
+        assert all(spliced[o] == whole[o] for o in whole if o not in free)
+        costs.append((roster_penalty(sub, solved).total, roster_penalty(problem, spliced).total))
+    (sub_a, whole_a), (sub_b, whole_b) = costs
+    assert sub_a - sub_b == whole_a - whole_b

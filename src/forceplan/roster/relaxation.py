@@ -68,7 +68,9 @@ def cover_bound(
             continue
         on_duty = sum(n[s] for s in cover.slots if s in n)
         under = model.new_int_var(0, max(cover.requirement, 0), f"u{k}")
-        over = model.new_int_var(0, len(officers) * max(1, len(cover.slots)), f"o{k}")
+        # a window's cover less the officers it leaves out can ask for fewer than none
+        most = len(officers) * max(1, len(cover.slots)) + max(0, -cover.requirement)
+        over = model.new_int_var(0, most, f"o{k}")
         model.add(on_duty + under - over == cover.requirement)
         terms.append(cover.weight_under * under + cover.weight_over * over)
     model.minimize(sum(terms))

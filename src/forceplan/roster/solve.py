@@ -372,7 +372,7 @@ def _solve_by_windows(
     progress.report(roster_penalty(problem, roster).total, relaxed)
     roster = windows.improve(
         problem, config, settings, solve, roster, deadline - reserve, options.seed,
-        step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 60)),
+        step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
         on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
     )  # fmt: skip
     solver = cp_model.CpSolver()

@@ -41,7 +41,7 @@ from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster
 from forceplan.roster.checker_penalty import PenaltyReport, roster_penalty
 from forceplan.roster.model import RULES, RuleConfig
-from forceplan.roster.problem import Officer, Roster, RosterProblem
+from forceplan.roster.problem import Cover, Officer, Roster, RosterProblem
 
 #: Soft rules whose cost ``roster_penalty`` computes exactly (so windows can be compared whole).
 WINDOWED_SOFT_RULES = frozenset({"cover", "requests"})
@@ -49,6 +49,9 @@ WINDOWED_SOFT_RULES = frozenset({"cover", "requests"})
 WINDOW_VARIABLES = 20_000
 #: Horizons with more officer-day-tour variables than this are solved by windows (auto).
 DECOMPOSE_VARIABLES = 60_000
+#: Officers freed in an improvement step: 0 = a few over the whole horizon, else this share of
+#: them over a window that grows as the share falls.
+SHARES = (0.0, 1.0, 0.5, 0.25)
 
 
 @dataclass(frozen=True)
@@ -136,24 +139,22 @@ def sub_problem(
     officers in ``free`` (default: all) may change; the others keep ``roster`` throughout."""
     first, last = window.first, window.last
     prorate = not fix_after and last < problem.days
+    movable = [o for o in problem.officers if free is None or o.id in free]
     officers = tuple(
         _officer_limits(problem, officer, roster.get(officer.id, {}), window, prorate, loose)
-        for officer in problem.officers
+        for officer in movable
     )
     fixed = _shift_days(problem.fixed, first, last)
     kept = set(range(window.start, window.end if fix_after else last))
-    for officer in problem.officers:
+    for officer in movable:
         days = roster.get(officer.id, {})
-        movable = free is None or officer.id in free
         for d in range(first, last):
-            if d not in kept or not movable:
+            if d not in kept:
                 fixed.setdefault(officer.id, {})[d - first] = days.get(d)
+    # officers who may not change are left out; what they work counts against the cover
+    staying = [o for o in problem.officers if free is not None and o.id not in free]
     covers = tuple(
-        dataclasses.replace(
-            cover,
-            slots=tuple((d - first, code) for d, code in cover.slots),
-            start_minute=None if cover.start_minute is None else cover.start_minute - first * 1440,
-        )
+        _cover_less(cover, first, staying, roster)
         for cover in problem.covers
         if cover.slots and all(first <= d < last for d, _ in cover.slots)
     )
@@ -165,7 +166,7 @@ def sub_problem(
         requests=tuple(
             dataclasses.replace(r, day=r.day - first)
             for r in problem.requests
-            if first <= r.day < last
+            if first <= r.day < last and (free is None or r.officer_id in free)
         ),
         days_off=_shift(problem.days_off, first, last),
         leave=_shift(problem.leave, first, last),
@@ -176,6 +177,26 @@ def sub_problem(
         rest_day_cancel_cost=_shift_days(problem.rest_day_cancel_cost, first, last),
         fixed=fixed,
         name=f"{problem.name} days {first}-{last - 1}",
+    )
+
+
+def _cover_less(cover: Cover, first: int, staying: list[Officer], roster: Roster) -> Cover:
+    """The cover renumbered from ``first``, less the officers in ``staying`` who are on duty
+    for it in ``roster``. Its requirement may go below zero: every officer on duty is then
+    over it, as they are in the whole."""
+    on_duty = sum(
+        1
+        for officer in staying
+        if cover.counts(officer)
+        for d, code in cover.slots
+        if roster.get(officer.id, {}).get(d) == code
+    )
+    return dataclasses.replace(
+        cover,
+        slots=tuple((d - first, code) for d, code in cover.slots),
+        requirement=cover.requirement - on_duty,
+        minimum=max(0, cover.minimum - on_duty),
+        start_minute=None if cover.start_minute is None else cover.start_minute - first * 1440,
     )
 
 
@@ -376,10 +397,19 @@ def improve(
     base = max(7, settings.width // 2)  # shorter than the forward pass's: solved closer
     ids = [o.id for o in problem.officers]
     while clock() + 1.0 < deadline and report.total > 0:
-        # every officer over a short window, or some officers over a longer one
-        share = rng.choice((1.0, 0.5, 0.25))
-        width = min(problem.days, round(base / math.sqrt(share)))
-        free = frozenset(rng.sample(ids, max(1, round(share * len(ids)))))
+        # every officer over a short window, some officers over a longer one, or a few over
+        # the whole horizon; officers who may not change are left out of the window's model
+        share = rng.choice(SHARES)
+        if share == 0:
+            # a few officers over the whole horizon: their work can move between months, which
+            # a window cannot do with each officer's totals fixed outside it (about half a
+            # short window's variables: Instance21 3 officers, Instance23 2)
+            width = problem.days
+            few = round(0.5 * len(ids) * base / problem.days)
+            free = frozenset(rng.sample(ids, max(2, min(len(ids), few))))
+        else:
+            width = min(problem.days, round(base / math.sqrt(share)))
+            free = frozenset(rng.sample(ids, max(1, round(share * len(ids)))))
         start = _costly_start(problem, report, width, rng)
         end = min(problem.days, start + width)
         window = plan_window(problem, start, end, settings.lookback, settings.lookback)
@@ -404,8 +434,8 @@ def improve(
 def _splice(roster: Roster, solved: Roster, window: Window) -> None:
     """Put the window's days ``[start, end)`` of ``solved`` (numbered from ``window.first``)
     into ``roster``."""
-    for officer_id, days in roster.items():
-        got = solved.get(officer_id, {})
+    for officer_id, got in solved.items():
+        days = roster[officer_id]
         for d in range(window.start, window.end):
             days[d] = got.get(d - window.first)
 
