@@ -136,7 +136,8 @@ def sub_problem(
     officer is available (not on leave or a fixed day off): maxima with a week's share to
     spare, minima never behind the share (``loose``: a week behind, the retry when a window
     finds no roster; falling behind is what leaves a tightly staffed last window none). Only the
-    officers in ``free`` (default: all) may change; the others keep ``roster`` throughout."""
+    officers in ``free`` (default: all) may change; the others are left out of the window,
+    and what they work in ``roster`` comes off each cover's requirement."""
     first, last = window.first, window.last
     prorate = not fix_after and last < problem.days
     movable = [o for o in problem.officers if free is None or o.id in free]
@@ -406,7 +407,7 @@ def improve(
             # short window's variables: Instance21 3 officers, Instance23 2)
             width = problem.days
             few = round(0.5 * len(ids) * base / problem.days)
-            free = frozenset(rng.sample(ids, max(2, min(len(ids), few))))
+            free = frozenset(rng.sample(ids, min(len(ids), max(2, few))))
         else:
             width = min(problem.days, round(base / math.sqrt(share)))
             free = frozenset(rng.sample(ids, max(1, round(share * len(ids)))))
