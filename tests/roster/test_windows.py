@@ -207,12 +207,8 @@ def test_a_window_without_a_roster_is_merged_with_the_one_before(problem):
     )
 
 
-def test_when_the_windows_find_no_roster_the_whole_horizon_gives_one_on_the_hard_rules(
-    problem, monkeypatch
-):
-    # a tightly staffed horizon: what one window leaves a later one cannot make up (Curtois
-    # Instance21); the whole horizon on the hard rules alone still has a roster to improve
-    monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: None)
+def _recording_improve(monkeypatch) -> list[int]:
+    """Record the penalty of each roster the improvement starts from."""
     improved_from = []
     improve = windows.improve
 
@@ -221,12 +217,94 @@ def test_when_the_windows_find_no_roster_the_whole_horizon_gives_one_on_the_hard
         return improve(problem, config, settings, solve, roster, *args, **kwargs)
 
     monkeypatch.setattr(windows, "improve", recording)
+    return improved_from
+
+
+def test_the_whole_horizon_on_the_hard_rules_gives_the_first_roster_when_it_can(
+    problem, monkeypatch
+):
+    # a tightly staffed horizon: what one window leaves a later one cannot make up (Curtois
+    # Instance21); the whole horizon on the hard rules alone still has a roster to improve
+    passes = []
+    monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: passes.append(1))
+    improved_from = _recording_improve(monkeypatch)
     solution = solve_roster(problem, BENCHMARK_RULES,
                             SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
+    assert passes == []  # the forward pass was not needed
     assert len(improved_from) == 1
     assert check_roster(problem, solution.roster) == []
     assert solution.objective == roster_penalty(problem, solution.roster).total
     assert solution.objective <= improved_from[0]
+
+
+def test_when_the_whole_horizon_has_no_roster_in_its_share_the_windows_give_one(
+    problem, monkeypatch
+):
+    import forceplan.roster.solve as solve_module
+
+    tries = []
+    whole_first = solve_module._whole_first_roster
+
+    def times_out_first(problem, config, options, seconds, clock):
+        tries.append(seconds)
+        return None if len(tries) == 1 else whole_first(problem, config, options, seconds, clock)
+
+    monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
+    passes = []
+    forward_pass = windows.forward_pass
+
+    def recording_pass(*args, **kwargs):
+        passes.append(forward_pass(*args, **kwargs))
+        return passes[-1]
+
+    monkeypatch.setattr(windows, "forward_pass", recording_pass)
+    improved_from = _recording_improve(monkeypatch)
+    solution = solve_roster(problem, BENCHMARK_RULES,
+                            SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
+    # a share of the time (less the reserve for scoring) went to the whole horizon first
+    assert len(tries) == 1 and 0 < tries[0] <= solve_module.WHOLE_FIRST_SHARE * 12
+    assert len(passes) == 1 and passes[0] is not None
+    assert improved_from == [roster_penalty(problem, passes[0]).total]
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective <= improved_from[0]
+
+
+def test_a_whole_horizon_too_large_for_its_share_is_not_tried_first(problem, monkeypatch):
+    import forceplan.roster.solve as solve_module
+
+    tries = []
+    monkeypatch.setattr(solve_module, "_whole_first_roster",
+                        lambda *args: tries.append(args[3]))  # fmt: skip
+    # as if the model were far larger than its share of the time could solve
+    monkeypatch.setattr(solve_module, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
+    improved_from = _recording_improve(monkeypatch)
+    solution = solve_roster(problem, BENCHMARK_RULES,
+                            SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
+    assert tries == []  # the forward pass found the roster; the whole was never tried
+    assert len(improved_from) == 1
+    assert check_roster(problem, solution.roster) == []
+
+
+def test_when_neither_finds_a_roster_the_whole_horizon_has_the_rest_of_the_time(
+    problem, monkeypatch
+):
+    import forceplan.roster.solve as solve_module
+
+    tries = []
+    whole_first = solve_module._whole_first_roster
+
+    def times_out_first(problem, config, options, seconds, clock):
+        tries.append(seconds)
+        return None if len(tries) == 1 else whole_first(problem, config, options, seconds, clock)
+
+    monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
+    monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: None)
+    improved_from = _recording_improve(monkeypatch)
+    solution = solve_roster(problem, BENCHMARK_RULES,
+                            SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
+    assert len(tries) == 2 and tries[1] > tries[0]
+    assert len(improved_from) == 1
+    assert check_roster(problem, solution.roster) == []
 
 
 def test_a_horizon_without_any_roster_names_the_conflicting_rules(problem):
