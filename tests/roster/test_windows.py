@@ -353,3 +353,31 @@ def test_a_window_of_some_officers_leaves_the_others_out_and_costs_what_the_whol
         costs.append((roster_penalty(sub, solved).total, roster_penalty(problem, spliced).total))
     (sub_a, whole_a), (sub_b, whole_b) = costs
     assert sub_a - sub_b == whole_a - whole_b
+
+
+def test_a_window_short_of_time_keeps_its_hard_rules_roster(problem, monkeypatch):
+    """However short a window's share of the time, its first roster on the hard rules gets
+    WINDOW_GRACE_SECONDS; if optimising from it then finds nothing in time, that roster is
+    kept rather than the pass failing (Curtois Instance23 at 120 s had no roster at all)."""
+    import forceplan.roster.solve as solve_module
+    from forceplan.errors import InfeasibleRosterError
+
+    monkeypatch.setattr(solve_module, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
+    monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)  # two-week windows
+    original = solve_module.solve_roster
+    hard_only_graces = []
+
+    def short_of_time(sub, config, options, on_progress=None):
+        if " days " not in sub.name:  # the whole problem: as it is
+            return original(sub, config, options, on_progress)
+        if "cover" in config.only:  # with the objective: no roster in the time it has
+            raise InfeasibleRosterError("no roster in time", [], timed_out=True)
+        hard_only_graces.append(options.first_roster_grace_seconds)
+        return original(sub, config, options, on_progress)
+
+    monkeypatch.setattr(solve_module, "solve_roster", short_of_time)
+    solution = original(problem, BENCHMARK_RULES,
+                        SolveOptions(time_limit_seconds=8, decompose=True))  # fmt: skip
+    assert hard_only_graces and min(hard_only_graces) >= solve_module.WINDOW_GRACE_SECONDS
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total

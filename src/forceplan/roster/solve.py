@@ -285,6 +285,8 @@ def _solution(
     )
 
 
+#: The least time a window of the forward pass has to find its first roster on the hard rules.
+WINDOW_GRACE_SECONDS = 10.0
 #: Share of the windows' time first given to the whole horizon on the hard rules alone, and
 #: how fast its first roster comes (officer-day-tour variables a second on 2 cores, the slower
 #: of Curtois Instance21, 100,646 in 76-88 s, and Instance23, 369,096 in 216 s). It is tried
@@ -376,9 +378,16 @@ def _solve_by_windows(
             return run(sub, sub_config, seconds / 2, None, 0.0)
         except InfeasibleRosterError:
             # No roster yet: the hard rules alone find one in seconds where the objective can
-            # take minutes (a year's last window); then optimise from it.
-            first = run(sub, _hard_only(sub_config), seconds / 4, None, seconds)
-            return run(sub, sub_config, seconds / 4, first, 0.0)
+            # take minutes (a year's last window); then optimise from it. However short the
+            # window's share of the time, its first roster gets WINDOW_GRACE_SECONDS: without
+            # one the pass fails (Instance23 at 120 s: no roster at all, its first window
+            # having 3 s), as the whole model gets first_roster_grace_seconds.
+            grace = max(seconds, WINDOW_GRACE_SECONDS)
+            first = run(sub, _hard_only(sub_config), seconds / 4, None, grace)
+            try:
+                return run(sub, sub_config, seconds / 4, first, 0.0)
+            except InfeasibleRosterError:  # no time to optimise it: the first roster serves
+                return first
 
     # The whole horizon on the hard rules alone, when it should find a roster in a share of
     # the time: a tightly staffed horizon gets its first roster this way (Curtois Instance21:
