@@ -57,8 +57,7 @@ def solving(time_limit: float):
             progress.update(
                 task,
                 completed=min(step.elapsed_seconds, time_limit),
-                description=f"solving: objective {step.objective:,.0f}  bound {step.bound:,.0f}"
-                f"  gap {step.gap:.1%}",
+                description=step.describe(),
             )
 
         yield update

@@ -242,12 +242,15 @@ def test_when_the_whole_horizon_has_no_roster_in_its_share_the_windows_give_one(
 ):
     import forceplan.roster.solve as solve_module
 
-    tries = []
+    tries, graces = [], []
     whole_first = solve_module._whole_first_roster
 
-    def times_out_first(problem, config, options, seconds, clock):
+    def times_out_first(problem, config, options, seconds, clock, **kwargs):
         tries.append(seconds)
-        return None if len(tries) == 1 else whole_first(problem, config, options, seconds, clock)
+        graces.append(kwargs.get("grace", 0.0))
+        if len(tries) == 1:
+            return None
+        return whole_first(problem, config, options, seconds, clock, **kwargs)
 
     monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
     passes = []
@@ -290,12 +293,15 @@ def test_when_neither_finds_a_roster_the_whole_horizon_has_the_rest_of_the_time(
 ):
     import forceplan.roster.solve as solve_module
 
-    tries = []
+    tries, graces = [], []
     whole_first = solve_module._whole_first_roster
 
-    def times_out_first(problem, config, options, seconds, clock):
+    def times_out_first(problem, config, options, seconds, clock, **kwargs):
         tries.append(seconds)
-        return None if len(tries) == 1 else whole_first(problem, config, options, seconds, clock)
+        graces.append(kwargs.get("grace", 0.0))
+        if len(tries) == 1:
+            return None
+        return whole_first(problem, config, options, seconds, clock, **kwargs)
 
     monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
     monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: None)
@@ -303,8 +309,49 @@ def test_when_neither_finds_a_roster_the_whole_horizon_has_the_rest_of_the_time(
     solution = solve_roster(problem, BENCHMARK_RULES,
                             SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
     assert len(tries) == 2 and tries[1] > tries[0]
+    # the first try leaves time for the windows; the last has the grace the whole model has
+    assert graces == [0.0, SolveOptions().first_roster_grace_seconds]
     assert len(improved_from) == 1
     assert check_roster(problem, solution.roster) == []
+
+
+def test_when_nothing_finds_a_roster_the_error_says_so_without_solving_again(
+    problem, monkeypatch
+):
+    import forceplan.roster.solve as solve_module
+    from forceplan.errors import InfeasibleRosterError
+
+    monkeypatch.setattr(solve_module, "_whole_first_roster", lambda *args, **kwargs: None)
+    monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: None)
+    full_model = []
+    monkeypatch.setattr(solve_module, "_first_solve", lambda *args: full_model.append(args))
+    with pytest.raises(InfeasibleRosterError) as raised:
+        solve_roster(problem, BENCHMARK_RULES, SolveOptions(time_limit_seconds=6, decompose=True))
+    assert raised.value.timed_out
+    assert "windows" in raised.value.message and "--time-limit" in raised.value.hint
+    assert full_model == []  # the whole horizon already had the rest of the time and the grace
+
+
+def test_the_windows_say_how_far_the_first_roster_has_got(problem, monkeypatch):
+    import forceplan.roster.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
+    monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)  # two-week windows
+    steps = []
+    solution = solve_roster(problem, BENCHMARK_RULES,
+                            SolveOptions(time_limit_seconds=10, decompose=True),
+                            on_progress=steps.append)  # fmt: skip
+    before = [s for s in steps if s.objective is None]
+    assert before[0].stage == f"first roster: window by window, day 1 of {DAYS}"
+    reached = [int(s.stage.split("-")[1].split()[0]) for s in before[1:]
+               if s.stage.startswith("first roster: window by window, days")]  # fmt: skip
+    assert reached == sorted(reached) and reached[-1] == DAYS and len(reached) >= 2
+    rosters = [s for s in steps if s.objective is not None]
+    assert rosters and all(s.stage == "improving window by window" for s in rosters)
+    assert steps.index(rosters[0]) > steps.index(before[-1])  # rosters come after the pass
+    assert "objective" in rosters[0].describe() and "window by window" in before[0].describe()
+    # the history holds rosters only
+    assert solution.progress and all(p.objective is not None for p in solution.progress)
 
 
 def test_a_horizon_without_any_roster_names_the_conflicting_rules(problem):

@@ -23,18 +23,31 @@ from forceplan.roster.relaxation import cover_bound
 
 @dataclass(frozen=True)
 class SolveProgress:
-    """One improvement found while solving."""
+    """One improvement found while solving, or (``objective`` None) a step of the search
+    before its first roster (a long horizon's windows), named by ``stage``."""
 
     elapsed_seconds: float
-    objective: float
+    objective: float | None
     bound: float
     solutions: int
+    #: what the search is doing ("" for the whole model)
+    stage: str = ""
 
     @property
     def gap(self) -> float:
-        if self.objective == 0:
+        if not self.objective:
             return 0.0
         return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+    def describe(self) -> str:
+        """One line for a progress bar or a job's status."""
+        prefix = f"{self.stage}: " if self.stage else ""
+        if self.objective is None:
+            return f"solving: {self.stage or 'no roster yet'}"
+        return (
+            f"solving: {prefix}objective {self.objective:,.0f}  bound {self.bound:,.0f}"
+            f"  gap {self.gap:.1%}"
+        )
 
 
 @dataclass
@@ -102,6 +115,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         #: a bound proved outside the model (the cover relaxation's): a roster at it is optimal
         self.floor = floor
         self.history: list[SolveProgress] = []
+        self.stage = ""
 
     def on_solution_callback(self) -> None:
         self.report(self.objective_value, max(self.best_objective_bound, self.floor))
@@ -124,10 +138,20 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             objective=objective,
             bound=bound,
             solutions=len(self.history) + 1,
+            stage=self.stage,
         )
         self.history.append(step)
         if self._callback is not None:
             self._callback(step)
+
+    def enter(self, stage: str) -> None:
+        """Name what the search does next, and tell the caller (not kept in the history,
+        which holds rosters)."""
+        self.stage = stage
+        if self._callback is not None:
+            self._callback(
+                SolveProgress(self.elapsed(), None, self.floor, len(self.history), stage)
+            )
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
@@ -227,9 +251,19 @@ def solve_roster(
         solved, windowed = _solve_by_windows(ctx, config, options, started, relaxed, on_progress)
         if solved is not None:
             return solved
-        if windowed is not None:  # a roster the full model would not take: start from it
-            _add_hint(ctx, windowed)
-            counts = None
+        if windowed is None:  # the whole horizon had the rest of the time and the grace
+            raise InfeasibleRosterError(
+                f"No roster found within {options.time_limit_seconds:g} s and "
+                f"{options.first_roster_grace_seconds:g} s more: neither the windows nor the "
+                "whole horizon on the hard rules alone found one.",
+                [],
+                hint="Give the solver more time (--time-limit): a long horizon of a large "
+                "unit can need minutes for its first roster.",
+                timed_out=True,
+            )
+        # a roster the full model would not take: start from it
+        _add_hint(ctx, windowed)
+        counts = None
     if counts and not options.hint:
         _hint_counts(ctx, counts)
     # deterministic: a fixed share goes to the relaxation; otherwise what it really took
@@ -254,6 +288,7 @@ def solve_roster(
         )
     bound = max(solver.best_objective_bound, relaxed) if ctx.penalties else 0.0
     if use_lns and status == cp_model.FEASIBLE:
+        progress.stage = "a few officers or days at a time"  # named with the next roster
         deadline = started + options.time_limit_seconds
         solver, bound = _improve(ctx, solver, options, deadline, bound, progress)
     objective = round(solver.objective_value) if ctx.penalties else 0
@@ -309,14 +344,17 @@ def _whole_first_roster(
     options: SolveOptions,
     seconds: float,
     clock: _Clock,
+    grace: float = 0.0,
 ) -> Roster | None:
-    """The whole horizon's first roster on the hard rules alone, or None if ``seconds`` pass
-    first; raises InfeasibleRosterError (with its explanation) if no roster meets them."""
+    """The whole horizon's first roster on the hard rules alone, or None if ``seconds`` (and
+    ``grace`` more) pass first; raises InfeasibleRosterError (with its explanation) if no
+    roster meets them."""
     if seconds < 1.0:
         return None
-    clock.used(seconds)
+    clock.used(seconds + grace)
     first_options = dataclasses.replace(
         options, time_limit_seconds=seconds, decompose=False, cover_bound=False,
+        first_roster_grace_seconds=grace,
         extra_parameters={**options.extra_parameters, "stop_after_first_solution": True},
     )  # fmt: skip
     try:
@@ -395,21 +433,36 @@ def _solve_by_windows(
     # one cannot make up). A larger model would only take time from the forward pass
     # (Instance23's needs 216 s; its forward pass then ran short of time and failed).
     roster = None
+    whole_stage = f"first roster: all {problem.days} days on the hard rules"
     share = WHOLE_FIRST_SHARE * max(0.0, deadline - reserve - clock())
     if windows.variables(problem) <= WHOLE_FIRST_VARIABLES_PER_SECOND * share:
+        progress.enter(whole_stage)
         roster = _whole_first_roster(problem, config, options, share, clock)
     if roster is None:
         forward_deadline = clock() + 0.5 * max(0.0, deadline - reserve - clock())
-        roster = windows.forward_pass(problem, config, settings, solve, forward_deadline, clock)
-    if roster is None:
-        # neither yet: the rest of the time for the whole horizon's first roster
-        roster = _whole_first_roster(
-            problem, config, options, max(10.0, deadline - reserve - clock()), clock
+        progress.enter(f"first roster: window by window, day 1 of {problem.days}")
+
+        def window_done(window: windows.Window) -> None:
+            progress.enter(
+                f"first roster: window by window, days 1-{window.end} of {problem.days}"
+            )
+
+        roster = windows.forward_pass(
+            problem, config, settings, solve, forward_deadline, clock, on_window=window_done
         )
+    if roster is None:
+        # neither yet: the rest of the time for the whole horizon's first roster, and (as the
+        # whole model gets) first_roster_grace_seconds more if that is not enough
+        progress.enter(whole_stage)
+        roster = _whole_first_roster(
+            problem, config, options, max(10.0, deadline - reserve - clock()), clock,
+            grace=options.first_roster_grace_seconds,
+        )  # fmt: skip
     if roster is None:
         return None, None
     if windows.breaches(problem, roster, config):
         return None, roster
+    progress.enter("improving window by window")
     progress.report(roster_penalty(problem, roster).total, relaxed)
     roster = windows.improve(
         problem, config, settings, solve, roster, deadline - reserve, options.seed,

@@ -366,7 +366,7 @@ def publish_roster(
 def _progress(context: JobContext, time_limit_seconds: float):
     def report(step: SolveProgress) -> None:
         context.progress(
-            f"solving: objective {step.objective:,.0f}, bound {step.bound:,.0f}",
+            step.describe(),
             min(0.99, step.elapsed_seconds / max(time_limit_seconds, 0.1)),
         )
 
