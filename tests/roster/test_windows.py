@@ -264,8 +264,11 @@ def test_when_the_whole_horizon_has_no_roster_in_its_share_the_windows_give_one(
     improved_from = _recording_improve(monkeypatch)
     solution = solve_roster(problem, BENCHMARK_RULES,
                             SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
-    # a share of the time (less the reserve for scoring) went to the whole horizon first
-    assert len(tries) == 1 and 0 < tries[0] <= solve_module.WHOLE_FIRST_SHARE * 12
+    # a share of the time (less the reserve for scoring) went to the whole horizon first: more
+    # than the share its size had to fit (its time varies with the seed), at most its own
+    assert len(tries) == 1
+    fits, most = solve_module.WHOLE_FIRST_FITS_SHARE, solve_module.WHOLE_FIRST_SHARE
+    assert fits * 12 < tries[0] <= most * 12
     assert len(passes) == 1 and passes[0] is not None
     assert improved_from == [roster_penalty(problem, passes[0]).total]
     assert check_roster(problem, solution.roster) == []

@@ -322,11 +322,14 @@ def _solution(
 
 #: The least time a window of the forward pass has to find its first roster on the hard rules.
 WINDOW_GRACE_SECONDS = 10.0
-#: Share of the windows' time first given to the whole horizon on the hard rules alone, and
-#: how fast its first roster comes (officer-day-tour variables a second on 2 cores, the slower
-#: of Curtois Instance21, 100,646 in 76-88 s, and Instance23, 369,096 in 216 s). It is tried
-#: only when it should come within its share.
-WHOLE_FIRST_SHARE = 0.2
+#: The whole horizon on the hard rules alone is tried first when its size says its first
+#: roster should come within WHOLE_FIRST_FITS_SHARE of the windows' time, at
+#: WHOLE_FIRST_VARIABLES_PER_SECOND (officer-day-tour variables a second on 2 cores, the
+#: slower of Curtois Instance21, 100,646 in 69-88 s, and Instance23, 369,096 in 216 s). It may
+#: then take up to WHOLE_FIRST_SHARE: the time varies with the seed (Instance21 with seed 7:
+#: more than 114 s, about 170 s), and a tight horizon has no other way to a roster.
+WHOLE_FIRST_FITS_SHARE = 0.2
+WHOLE_FIRST_SHARE = 0.4
 WHOLE_FIRST_VARIABLES_PER_SECOND = 1_250
 
 
@@ -429,23 +432,24 @@ def _solve_by_windows(
 
     # The whole horizon on the hard rules alone, when it should find a roster in a share of
     # the time: a tightly staffed horizon gets its first roster this way (Curtois Instance21:
-    # in 76-84 s), where the windows' forward pass finds none (what one window leaves, a later
+    # in 69-170 s), where the windows' forward pass finds none (what one window leaves, a later
     # one cannot make up). A larger model would only take time from the forward pass
     # (Instance23's needs 216 s; its forward pass then ran short of time and failed).
     roster = None
     whole_stage = f"first roster: all {problem.days} days on the hard rules"
-    share = WHOLE_FIRST_SHARE * max(0.0, deadline - reserve - clock())
-    if windows.variables(problem) <= WHOLE_FIRST_VARIABLES_PER_SECOND * share:
+    rest = max(0.0, deadline - reserve - clock())
+    if (
+        windows.variables(problem)
+        <= WHOLE_FIRST_VARIABLES_PER_SECOND * WHOLE_FIRST_FITS_SHARE * rest
+    ):
         progress.enter(whole_stage)
-        roster = _whole_first_roster(problem, config, options, share, clock)
+        roster = _whole_first_roster(problem, config, options, WHOLE_FIRST_SHARE * rest, clock)
     if roster is None:
         forward_deadline = clock() + 0.5 * max(0.0, deadline - reserve - clock())
         progress.enter(f"first roster: window by window, day 1 of {problem.days}")
 
         def window_done(window: windows.Window) -> None:
-            progress.enter(
-                f"first roster: window by window, days 1-{window.end} of {problem.days}"
-            )
+            progress.enter(f"first roster: window by window, days 1-{window.end} of {problem.days}")
 
         roster = windows.forward_pass(
             problem, config, settings, solve, forward_deadline, clock, on_window=window_done
