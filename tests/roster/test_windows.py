@@ -220,6 +220,24 @@ def _recording_improve(monkeypatch) -> list[int]:
     return improved_from
 
 
+def _whole_first_times_out_once(monkeypatch) -> tuple[list[float], list[float]]:
+    """Make the first whole-horizon try find nothing; record each try's seconds and grace."""
+    import forceplan.roster.solve as solve_module
+
+    tries, graces = [], []
+    whole_first = solve_module._whole_first_roster
+
+    def times_out_first(problem, config, options, seconds, clock, **kwargs):
+        tries.append(seconds)
+        graces.append(kwargs.get("grace", 0.0))
+        if len(tries) == 1:
+            return None
+        return whole_first(problem, config, options, seconds, clock, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
+    return tries, graces
+
+
 def test_the_whole_horizon_on_the_hard_rules_gives_the_first_roster_when_it_can(
     problem, monkeypatch
 ):
@@ -242,17 +260,7 @@ def test_when_the_whole_horizon_has_no_roster_in_its_share_the_windows_give_one(
 ):
     import forceplan.roster.solve as solve_module
 
-    tries, graces = [], []
-    whole_first = solve_module._whole_first_roster
-
-    def times_out_first(problem, config, options, seconds, clock, **kwargs):
-        tries.append(seconds)
-        graces.append(kwargs.get("grace", 0.0))
-        if len(tries) == 1:
-            return None
-        return whole_first(problem, config, options, seconds, clock, **kwargs)
-
-    monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
+    tries, _ = _whole_first_times_out_once(monkeypatch)
     passes = []
     forward_pass = windows.forward_pass
 
@@ -294,19 +302,7 @@ def test_a_whole_horizon_too_large_for_its_share_is_not_tried_first(problem, mon
 def test_when_neither_finds_a_roster_the_whole_horizon_has_the_rest_of_the_time(
     problem, monkeypatch
 ):
-    import forceplan.roster.solve as solve_module
-
-    tries, graces = [], []
-    whole_first = solve_module._whole_first_roster
-
-    def times_out_first(problem, config, options, seconds, clock, **kwargs):
-        tries.append(seconds)
-        graces.append(kwargs.get("grace", 0.0))
-        if len(tries) == 1:
-            return None
-        return whole_first(problem, config, options, seconds, clock, **kwargs)
-
-    monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
+    tries, graces = _whole_first_times_out_once(monkeypatch)
     monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: None)
     improved_from = _recording_improve(monkeypatch)
     solution = solve_roster(problem, BENCHMARK_RULES,
