@@ -5,15 +5,25 @@ objective as the independent penalty."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
+from ortools.sat.python import cp_model
 
-from forceplan.roster import windows
+from forceplan.roster import windowed, windows
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES
 from forceplan.roster.model import RuleConfig
-from forceplan.roster.problem import NO_LIMITS, Cover, Officer, Request, RosterProblem, Tour
+from forceplan.roster.problem import (
+    NO_LIMITS,
+    Cover,
+    Officer,
+    Request,
+    RosterProblem,
+    RuleSettings,
+    Tour,
+)
 from forceplan.roster.solve import SolveOptions, solve_roster
 
 DAYS = 56
@@ -174,6 +184,15 @@ def test_only_large_horizons_with_a_windowable_objective_are_decomposed():
     )
     month = RosterProblem(days=28, tours=tours, officers=officers, settings=NO_LIMITS)
     assert not windows.should_decompose(month, BENCHMARK_RULES)
+    # half a year of 50 officers and 6 tours (the held-back Curtois Instance20's size): one
+    # model found its first roster only at 437 s of 600 s; windows at 115 s (bench/RESULTS.md)
+    half_year = RosterProblem(days=182, tours=tours[:6], officers=officers[:50],
+                              settings=NO_LIMITS)  # fmt: skip
+    assert windows.should_decompose(half_year, BENCHMARK_RULES)
+    # twelve weeks of 40 officers and 5 tours (Curtois Instance19's size): one model
+    twelve_weeks = RosterProblem(days=84, tours=tours[:5], officers=officers[:40],
+                                 settings=NO_LIMITS)  # fmt: skip
+    assert not windows.should_decompose(twelve_weeks, BENCHMARK_RULES)
 
 
 def test_a_window_without_a_roster_is_merged_with_the_one_before(problem):
@@ -222,10 +241,9 @@ def _recording_improve(monkeypatch) -> list[int]:
 
 def _whole_first_times_out_once(monkeypatch) -> tuple[list[float], list[float]]:
     """Make the first whole-horizon try find nothing; record each try's seconds and grace."""
-    import forceplan.roster.solve as solve_module
 
     tries, graces = [], []
-    whole_first = solve_module._whole_first_roster
+    whole_first = windowed._whole_first_roster
 
     def times_out_first(problem, config, options, seconds, clock, **kwargs):
         tries.append(seconds)
@@ -234,7 +252,7 @@ def _whole_first_times_out_once(monkeypatch) -> tuple[list[float], list[float]]:
             return None
         return whole_first(problem, config, options, seconds, clock, **kwargs)
 
-    monkeypatch.setattr(solve_module, "_whole_first_roster", times_out_first)
+    monkeypatch.setattr(windowed, "_whole_first_roster", times_out_first)
     return tries, graces
 
 
@@ -258,7 +276,6 @@ def test_the_whole_horizon_on_the_hard_rules_gives_the_first_roster_when_it_can(
 def test_when_the_whole_horizon_has_no_roster_in_its_share_the_windows_give_one(
     problem, monkeypatch
 ):
-    import forceplan.roster.solve as solve_module
 
     tries, _ = _whole_first_times_out_once(monkeypatch)
     passes = []
@@ -275,7 +292,7 @@ def test_when_the_whole_horizon_has_no_roster_in_its_share_the_windows_give_one(
     # a share of the time (less the reserve for scoring) went to the whole horizon first: more
     # than the share its size had to fit (its time varies with the seed), at most its own
     assert len(tries) == 1
-    fits, most = solve_module.WHOLE_FIRST_FITS_SHARE, solve_module.WHOLE_FIRST_SHARE
+    fits, most = windowed.WHOLE_FIRST_FITS_SHARE, windowed.WHOLE_FIRST_SHARE
     assert fits * 12 < tries[0] <= most * 12
     assert len(passes) == 1 and passes[0] is not None
     assert improved_from == [roster_penalty(problem, passes[0]).total]
@@ -284,13 +301,12 @@ def test_when_the_whole_horizon_has_no_roster_in_its_share_the_windows_give_one(
 
 
 def test_a_whole_horizon_too_large_for_its_share_is_not_tried_first(problem, monkeypatch):
-    import forceplan.roster.solve as solve_module
 
     tries = []
-    monkeypatch.setattr(solve_module, "_whole_first_roster",
+    monkeypatch.setattr(windowed, "_whole_first_roster",
                         lambda *args: tries.append(args[3]))  # fmt: skip
     # as if the model were far larger than its share of the time could solve
-    monkeypatch.setattr(solve_module, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
+    monkeypatch.setattr(windowed, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
     improved_from = _recording_improve(monkeypatch)
     solution = solve_roster(problem, BENCHMARK_RULES,
                             SolveOptions(time_limit_seconds=12, decompose=True))  # fmt: skip
@@ -320,7 +336,7 @@ def test_when_nothing_finds_a_roster_the_error_says_so_without_solving_again(
     import forceplan.roster.solve as solve_module
     from forceplan.errors import InfeasibleRosterError
 
-    monkeypatch.setattr(solve_module, "_whole_first_roster", lambda *args, **kwargs: None)
+    monkeypatch.setattr(windowed, "_whole_first_roster", lambda *args, **kwargs: None)
     monkeypatch.setattr(windows, "forward_pass", lambda *args, **kwargs: None)
     full_model = []
     monkeypatch.setattr(solve_module, "_first_solve", lambda *args: full_model.append(args))
@@ -331,10 +347,101 @@ def test_when_nothing_finds_a_roster_the_error_says_so_without_solving_again(
     assert full_model == []  # the whole horizon already had the rest of the time and the grace
 
 
-def test_the_windows_say_how_far_the_first_roster_has_got(problem, monkeypatch):
+def _full_model_gives_up_once(monkeypatch) -> list:
+    """Make the first full-model solve stop with no roster, as if ``give_up`` had passed;
+    record each call's problem name and ``give_up``."""
     import forceplan.roster.solve as solve_module
 
-    monkeypatch.setattr(solve_module, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
+    calls = []
+    first_solve = solve_module._first_solve
+
+    def gives_up(ctx, options, seconds, progress, share, give_up=None):
+        calls.append((ctx.problem.name, give_up))
+        if len(calls) == 1 and give_up is not None:
+            progress.gave_up = True
+            return cp_model.CpSolver(), cp_model.UNKNOWN
+        return first_solve(ctx, options, seconds, progress, share, give_up)
+
+    monkeypatch.setattr(solve_module, "_first_solve", gives_up)
+    return calls
+
+
+def test_a_long_horizon_whose_one_model_has_no_roster_in_time_goes_to_the_windows(
+    problem, monkeypatch
+):
+    """Half a year of 50 staff found its first roster from one model only at 437 s of 600;
+    the windows had one at 115 s. Below the size that goes straight to windows, one model is
+    tried first and gives up after WINDOWS_FALLBACK_SHARE of the time without a roster."""
+    import forceplan.roster.solve as solve_module
+
+    monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)  # two-week windows
+    assert windows.could_decompose(problem, BENCHMARK_RULES)
+    assert not windows.should_decompose(problem, BENCHMARK_RULES)
+    calls = _full_model_gives_up_once(monkeypatch)
+    improved_from = _recording_improve(monkeypatch)
+    solution = solve_roster(problem, BENCHMARK_RULES, SolveOptions(time_limit_seconds=12))
+    # one model was given a share of the time to find a roster; the windows' own solves
+    # (and the whole horizon's on the hard rules) were not
+    name, give_up = calls[0]
+    assert name == problem.name and 0 < give_up <= solve_module.WINDOWS_FALLBACK_SHARE * 12
+    assert len(calls) > 1 and all(give_up is None for _, give_up in calls[1:])
+    assert len(improved_from) == 1
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total
+
+
+def test_only_a_horizon_the_windows_could_take_gives_up_on_one_model(problem, monkeypatch):
+    monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)
+    calls = _full_model_gives_up_once(monkeypatch)
+    improved_from = _recording_improve(monkeypatch)
+    # told not to decompose; police rules (fatigue and fairness the windows cannot compare)
+    solve_roster(problem, BENCHMARK_RULES, SolveOptions(time_limit_seconds=2, decompose=False))
+    police = dataclasses.replace(problem, settings=RuleSettings())
+    solve_roster(police, RuleConfig(), SolveOptions(time_limit_seconds=2))
+    assert [give_up for _, give_up in calls] == [None, None]
+    assert improved_from == []
+
+
+def test_the_watch_gives_up_only_while_there_is_no_roster():
+    import threading
+
+    from forceplan.roster.solve import SolveProgress, _Progress, _watch
+
+    class Solver:
+        stopped = 0
+
+        def stop_search(self):
+            self.stopped += 1
+
+    solver, progress, done = Solver(), _Progress(None), threading.Event()
+    _watch(solver, progress, None, 1.0, 0.0, done)  # returns once it gives up
+    assert progress.gave_up and solver.stopped == 1
+    solver, progress = Solver(), _Progress(None)
+    progress.history.append(SolveProgress(0.0, 10.0, 0.0, 1))
+    threading.Timer(0.5, done.set).start()
+    _watch(solver, progress, None, 1.0, 0.0, done)  # a roster: runs until done
+    assert not progress.gave_up and solver.stopped == 0
+
+
+def test_progress_counts_from_the_start_of_the_solve_and_stalls_by_its_own_clock():
+    """A search that starts late (the windows after one model gave up) reports seconds since
+    the solve began, so a user sees when the roster really came; whether it has stalled is
+    still judged by the time since its last roster."""
+    import time
+
+    from forceplan.roster.solve import _Progress
+
+    progress = _Progress(None, 0.0, start=time.perf_counter() - 100.0)
+    progress.report(50.0, 0.0)
+    assert progress.history[0].elapsed_seconds >= 100.0
+    assert not progress.stalled(0.0, 1.0)  # a roster just now, though 100 s into the solve
+    time.sleep(0.3)
+    assert progress.stalled(0.0, 0.2)
+
+
+def test_the_windows_say_how_far_the_first_roster_has_got(problem, monkeypatch):
+
+    monkeypatch.setattr(windowed, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
     monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)  # two-week windows
     steps = []
     solution = solve_roster(problem, BENCHMARK_RULES,
@@ -408,7 +515,7 @@ def test_a_window_short_of_time_keeps_its_hard_rules_roster(problem, monkeypatch
     import forceplan.roster.solve as solve_module
     from forceplan.errors import InfeasibleRosterError
 
-    monkeypatch.setattr(solve_module, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
+    monkeypatch.setattr(windowed, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
     monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)  # two-week windows
     original = solve_module.solve_roster
     hard_only_graces = []
@@ -424,6 +531,6 @@ def test_a_window_short_of_time_keeps_its_hard_rules_roster(problem, monkeypatch
     monkeypatch.setattr(solve_module, "solve_roster", short_of_time)
     solution = original(problem, BENCHMARK_RULES,
                         SolveOptions(time_limit_seconds=8, decompose=True))  # fmt: skip
-    assert hard_only_graces and min(hard_only_graces) >= solve_module.WINDOW_GRACE_SECONDS
+    assert hard_only_graces and min(hard_only_graces) >= windowed.WINDOW_GRACE_SECONDS
     assert check_roster(problem, solution.roster) == []
     assert solution.objective == roster_penalty(problem, solution.roster).total

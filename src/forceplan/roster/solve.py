@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
-from forceplan.roster import windows
-from forceplan.roster.checker_penalty import roster_penalty
+from forceplan.roster import windowed, windows
 from forceplan.roster.explain import Explanation, explain_solution
 from forceplan.roster.infeasible import explain_infeasible
 from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings, set_parameters
@@ -108,15 +107,22 @@ class RosterSolution:
 
 class _Progress(cp_model.CpSolverSolutionCallback):
     def __init__(
-        self, callback: Callable[[SolveProgress], None] | None, floor: float = 0.0
+        self,
+        callback: Callable[[SolveProgress], None] | None,
+        floor: float = 0.0,
+        start: float | None = None,
     ) -> None:
         super().__init__()
         self._callback = callback
         self._start = time.perf_counter()
+        #: reports count from when the solve began (``start``), the model's build included
+        self._before = 0.0 if start is None else self._start - start
         #: a bound proved outside the model (the cover relaxation's): a roster at it is optimal
         self.floor = floor
         self.history: list[SolveProgress] = []
         self.stage = ""
+        #: the search was stopped for having no roster in time (_first_solve's give_up)
+        self.gave_up = False
 
     def on_solution_callback(self) -> None:
         self.report(self.objective_value, max(self.best_objective_bound, self.floor))
@@ -128,14 +134,18 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def stalled(self, share: float, quiet: float) -> bool:
         """``share`` seconds have passed, there is a roster and none better for ``quiet`` s."""
-        now = self.elapsed()
-        return (
-            now >= share and bool(self.history) and now - self.history[-1].elapsed_seconds >= quiet
-        )
+        if not self.history:
+            return False
+        since = self.since_start() - self.history[-1].elapsed_seconds
+        return self.elapsed() >= share and since >= quiet
+
+    def since_start(self) -> float:
+        """Seconds since the solve began (what reports carry)."""
+        return self._before + self.elapsed()
 
     def report(self, objective: float, bound: float) -> None:
         step = SolveProgress(
-            elapsed_seconds=self.elapsed(),
+            elapsed_seconds=self.since_start(),
             objective=objective,
             bound=bound,
             solutions=len(self.history) + 1,
@@ -151,7 +161,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.stage = stage
         if self._callback is not None:
             self._callback(
-                SolveProgress(self.elapsed(), None, self.floor, len(self.history), stage)
+                SolveProgress(self.since_start(), None, self.floor, len(self.history), stage)
             )
 
 
@@ -249,21 +259,9 @@ def solve_roster(
     if decompose is None:
         decompose = not options.hint and windows.should_decompose(problem, config)
     if decompose:
-        solved, windowed = _solve_by_windows(ctx, config, options, started, relaxed, on_progress)
-        if solved is not None:
+        solved = windowed.by_windows(ctx, config, options, started, relaxed, on_progress)
+        if isinstance(solved, RosterSolution):
             return solved
-        if windowed is None:  # the whole horizon had the rest of the time and the grace
-            raise InfeasibleRosterError(
-                f"No roster found within {options.time_limit_seconds:g} s and "
-                f"{options.first_roster_grace_seconds:g} s more: neither the windows nor the "
-                "whole horizon on the hard rules alone found one.",
-                [],
-                hint="Give the solver more time (--time-limit): a long horizon of a large "
-                "unit can need minutes for its first roster.",
-                timed_out=True,
-            )
-        # a roster the full model would not take: start from it
-        _add_hint(ctx, windowed)
         counts = None
     if counts and not options.hint:
         _hint_counts(ctx, counts)
@@ -271,9 +269,22 @@ def solve_roster(
     spent = _relaxation_budget(options) if options.deterministic else time.perf_counter() - started
     remaining = max(1.0, options.time_limit_seconds - spent)
     use_lns = options.lns and not options.deterministic and bool(ctx.penalties)
-    progress = _Progress(on_progress, relaxed)
+    progress = _Progress(on_progress, relaxed, started)
     share = remaining * options.lns_first_share if use_lns else None
-    solver, status = _first_solve(ctx, options, remaining, progress, share)
+    # a long horizon the windows could take: if one model has no roster by a share of the
+    # time, the windows get the rest
+    fallback = (
+        options.decompose is None and not decompose and not options.hint
+        and not options.deterministic and windows.could_decompose(problem, config)
+    )  # fmt: skip
+    give_up = remaining * WINDOWS_FALLBACK_SHARE if fallback else None
+    solver, status = _first_solve(ctx, options, remaining, progress, share, give_up)
+    if progress.gave_up:
+        solved = windowed.by_windows(ctx, config, options, started, relaxed, on_progress)
+        if isinstance(solved, RosterSolution):
+            return solved
+        left = max(1.0, started + options.time_limit_seconds - time.perf_counter())
+        solver, status = _first_solve(ctx, options, left, progress, None)
     if status == cp_model.INFEASIBLE:
         if not options.explain_infeasible:
             raise InfeasibleRosterError("No roster meets every hard rule.", [])
@@ -321,172 +332,10 @@ def _solution(
     )
 
 
-#: The least time a window of the forward pass has to find its first roster on the hard rules.
-WINDOW_GRACE_SECONDS = 10.0
-#: The whole horizon on the hard rules alone is tried first when its size says its first
-#: roster should come within WHOLE_FIRST_FITS_SHARE of the windows' time, at
-#: WHOLE_FIRST_VARIABLES_PER_SECOND (officer-day-tour variables a second on 2 cores, the
-#: slower of Curtois Instance21, 100,646 in 69-88 s, and Instance23, 369,096 in 216 s). It may
-#: then take up to WHOLE_FIRST_SHARE: the time varies with the seed (Instance21 with seed 7:
-#: more than 114 s, about 170 s), and a tight horizon has no other way to a roster.
-WHOLE_FIRST_FITS_SHARE = 0.2
-WHOLE_FIRST_SHARE = 0.4
-WHOLE_FIRST_VARIABLES_PER_SECOND = 1_250
-
-
-def _hard_only(config: RuleConfig | None) -> RuleConfig:
-    """``config`` with its soft rules switched off."""
-    config = config or RuleConfig()
-    return dataclasses.replace(
-        config, only=frozenset(r.name for r in config.active() if r.kind == "hard")
-    )
-
-
-def _whole_first_roster(
-    problem: RosterProblem,
-    config: RuleConfig | None,
-    options: SolveOptions,
-    seconds: float,
-    clock: _Clock,
-    grace: float = 0.0,
-) -> Roster | None:
-    """The whole horizon's first roster on the hard rules alone, or None if ``seconds`` (and
-    ``grace`` more) pass first; raises InfeasibleRosterError (with its explanation) if no
-    roster meets them."""
-    if seconds < 1.0:
-        return None
-    clock.used(seconds + grace)
-    first_options = dataclasses.replace(
-        options, time_limit_seconds=seconds, decompose=False, cover_bound=False,
-        first_roster_grace_seconds=grace,
-        extra_parameters={**options.extra_parameters, "stop_after_first_solution": True},
-    )  # fmt: skip
-    try:
-        return solve_roster(problem, _hard_only(config), first_options).roster
-    except InfeasibleRosterError as error:
-        if not error.timed_out:  # proved: no roster meets the hard rules
-            raise
-        return None
-
-
-class _Clock:
-    """Wall-clock time, or (deterministic) the time limits handed out so far, so that the
-    windows' budgets do not depend on how fast the machine is."""
-
-    def __init__(self, deterministic: bool, started: float, spent: float) -> None:
-        self.deterministic = deterministic
-        self.spent = spent
-        self._start = started
-
-    def __call__(self) -> float:
-        return self._start + self.spent if self.deterministic else time.perf_counter()
-
-    def used(self, seconds: float) -> None:
-        self.spent += seconds
-
-
-def _solve_by_windows(
-    ctx: ModelContext,
-    config: RuleConfig | None,
-    options: SolveOptions,
-    started: float,
-    relaxed: float,
-    on_progress: Callable[[SolveProgress], None] | None,
-) -> tuple[RosterSolution | None, Roster | None]:
-    """The roster built and improved window by window (windows.py), scored by the full model
-    with every officer-day fixed. (None, roster) when the windows' roster breaks a hard rule
-    of the whole (a rule averaged over the horizon): the caller solves the full model from it;
-    (None, None) when the windows found no roster."""
-    problem = ctx.problem
-    settings = windows.window_settings(problem)
-    clock = _Clock(options.deterministic, started, _relaxation_budget(options))
-    deadline = started + options.time_limit_seconds
-    # keep back time to score the roster in the full model (presolve of a fixed model)
-    reserve = min(30.0, 0.1 * options.time_limit_seconds)
-    progress = _Progress(on_progress, relaxed)
-
-    def run(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint, grace: float):
-        clock.used(seconds + grace)
-        sub_options = dataclasses.replace(
-            options, time_limit_seconds=seconds, hint=hint, lns=False, decompose=False,
-            explain_infeasible=False, first_roster_grace_seconds=grace,
-        )  # fmt: skip
-        return solve_roster(sub, sub_config, sub_options).roster
-
-    def solve(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint) -> Roster:
-        if hint is not None:
-            return run(sub, sub_config, seconds, hint, 0.0)
-        try:
-            return run(sub, sub_config, seconds / 2, None, 0.0)
-        except InfeasibleRosterError:
-            # No roster yet: the hard rules alone find one in seconds where the objective can
-            # take minutes (a year's last window); then optimise from it. However short the
-            # window's share of the time, its first roster gets WINDOW_GRACE_SECONDS: without
-            # one the pass fails (Instance23 at 120 s: no roster at all, its first window
-            # having 3 s), as the whole model gets first_roster_grace_seconds.
-            grace = max(seconds, WINDOW_GRACE_SECONDS)
-            first = run(sub, _hard_only(sub_config), seconds / 4, None, grace)
-            try:
-                return run(sub, sub_config, seconds / 4, first, 0.0)
-            except InfeasibleRosterError:  # no time to optimise it: the first roster serves
-                return first
-
-    # The whole horizon on the hard rules alone, when it should find a roster in a share of
-    # the time: a tightly staffed horizon gets its first roster this way (Curtois Instance21:
-    # in 69-170 s), where the windows' forward pass finds none (what one window leaves, a later
-    # one cannot make up). A larger model would only take time from the forward pass
-    # (Instance23's needs 216 s; its forward pass then ran short of time and failed).
-    roster = None
-    whole_stage = f"first roster: all {problem.days} days on the hard rules"
-    rest = max(0.0, deadline - reserve - clock())
-    if (
-        windows.variables(problem)
-        <= WHOLE_FIRST_VARIABLES_PER_SECOND * WHOLE_FIRST_FITS_SHARE * rest
-    ):
-        progress.enter(whole_stage)
-        roster = _whole_first_roster(problem, config, options, WHOLE_FIRST_SHARE * rest, clock)
-    if roster is None:
-        forward_deadline = clock() + 0.5 * max(0.0, deadline - reserve - clock())
-        progress.enter(f"first roster: window by window, day 1 of {problem.days}")
-
-        def window_done(window: windows.Window) -> None:
-            progress.enter(f"first roster: window by window, days 1-{window.end} of {problem.days}")
-
-        roster = windows.forward_pass(
-            problem, config, settings, solve, forward_deadline, clock, on_window=window_done
-        )
-    if roster is None:
-        # neither yet: the rest of the time for the whole horizon's first roster, and (as the
-        # whole model gets) first_roster_grace_seconds more if that is not enough
-        progress.enter(whole_stage)
-        roster = _whole_first_roster(
-            problem, config, options, max(10.0, deadline - reserve - clock()), clock,
-            grace=options.first_roster_grace_seconds,
-        )  # fmt: skip
-    if roster is None:
-        return None, None
-    if windows.breaches(problem, roster, config):
-        return None, roster
-    progress.enter("improving window by window")
-    progress.report(roster_penalty(problem, roster).total, relaxed)
-    roster = windows.improve(
-        problem, config, settings, solve, roster, deadline - reserve, options.seed,
-        step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
-        on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
-    )  # fmt: skip
-    solver = cp_model.CpSolver()
-    configure(solver, dataclasses.replace(options, time_limit_seconds=max(reserve, 10.0)))
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    ctx.model.clear_hints()
-    _add_hint(ctx, roster)
-    status = solver.solve(ctx.model)
-    ctx.model.clear_hints()
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, roster
-    objective = round(solver.objective_value) if ctx.penalties else 0
-    bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
-    solution = _solution(ctx, solver, objective, bound, objective <= bound, started, progress)
-    return solution, roster
+#: A long horizon solved as one model (fewer variables than windows.DECOMPOSE_VARIABLES) is
+#: handed to the windows if the model has no roster by this share of the time: one model's
+#: first roster can take most of the limit on a tightly staffed half-year (437 s of 600).
+WINDOWS_FALLBACK_SHARE = 0.2
 
 
 def _first_solve(
@@ -495,22 +344,30 @@ def _first_solve(
     seconds: float,
     progress: _Progress,
     share: float | None,
+    give_up: float | None = None,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """The full model for ``seconds`` or (``share`` given) until it stalls after ``share``
-    seconds; then, if there is no roster at all, the grace search for a first one."""
+    seconds, or (``give_up`` given) until ``give_up`` seconds pass with no roster
+    (``progress.gave_up``); then, if there is no roster at all and it did not give up, the
+    grace search for a first one."""
     solver = cp_model.CpSolver()
     configure(solver, dataclasses.replace(options, time_limit_seconds=seconds))
     done = threading.Event()
-    if share is not None and share < seconds:
+    share = share if share is not None and share < seconds else None
+    give_up = give_up if give_up is not None and give_up < seconds else None
+    if share is not None or give_up is not None:
         quiet = _lns_settings(options).step_seconds
         watch = threading.Thread(
-            target=_watch, args=(solver, progress, share, quiet, done), daemon=True
+            target=_watch, args=(solver, progress, share, quiet, give_up, done), daemon=True
         )
         watch.start()
     try:
         status = solver.solve(ctx.model, progress)
     finally:
         done.set()
+    if progress.gave_up and status == cp_model.UNKNOWN:
+        return solver, status
+    progress.gave_up = False  # a roster came as the search stopped
     if status == cp_model.UNKNOWN and options.first_roster_grace_seconds > 0:
         # no roster yet: keep looking for a first one rather than return nothing
         solver.parameters.max_time_in_seconds = options.first_roster_grace_seconds
@@ -523,13 +380,19 @@ def _first_solve(
 def _watch(
     solver: cp_model.CpSolver,
     progress: _Progress,
-    share: float,
+    share: float | None,
     quiet: float,
+    give_up: float | None,
     done: threading.Event,
 ) -> None:
-    """Stop the full-model search once it stalls (``_Progress.stalled``)."""
+    """Stop the full-model search once it stalls (``_Progress.stalled``), or once ``give_up``
+    seconds pass without a roster (marking ``progress.gave_up``)."""
     while not done.wait(0.1):
-        if progress.stalled(share, quiet):
+        if share is not None and progress.stalled(share, quiet):
+            solver.stop_search()
+            return
+        if give_up is not None and not progress.history and progress.elapsed() >= give_up:
+            progress.gave_up = True
             solver.stop_search()
             return
 

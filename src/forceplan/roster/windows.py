@@ -11,7 +11,7 @@ planner would build it by hand, a few weeks at a time:
    window does not leave its successor an impossible start. Each officer's totals for the
    horizon (minutes, tours of each kind, weekends) are pro-rated to the window's last day,
    the maxima a week's share ahead and the minima never behind it, and met exactly by the
-   last window. (If no first roster comes this way, solve.py solves the whole horizon on the
+   last window. (If no first roster comes this way, windowed.py solves the whole horizon on the
    hard rules alone for one: a tightly staffed horizon can leave a late window nothing.)
 2. **Improvement.** Re-solve a window with the days on both sides fixed to the incumbent and
    the totals exact (the limit less what the days outside use): any roster of the window is then
@@ -21,7 +21,7 @@ Each window is an ordinary ``RosterProblem`` solved by the ordinary engine, so e
 applies inside it. Rules averaged over the horizon (two rest days a week on average, the 48-hour
 average week) are applied over each window's days instead, which is stricter at a window's
 edges; the assembled roster is checked against the whole problem's rules by the independent
-checker before it is used, and by the full model after that (solve.py).
+checker before it is used, and by the full model after that (windowed.py).
 
 Used when the soft objective is what ``roster_penalty`` evaluates (cover and requests, as in
 the Curtois & Qu instances): whether a window's new roster improves the whole then needs no
@@ -47,8 +47,13 @@ from forceplan.roster.problem import Cover, Officer, Roster, RosterProblem
 WINDOWED_SOFT_RULES = frozenset({"cover", "requests"})
 #: Officer-day-tour variables a window aims at: a few weeks of a large unit.
 WINDOW_VARIABLES = 20_000
-#: Horizons with more officer-day-tour variables than this are solved by windows (auto).
-DECOMPOSE_VARIABLES = 60_000
+#: Long horizons with more officer-day-tour variables than this are solved by windows (auto).
+#: Half a year of 50 staff and 6 shifts (37,128 variables, tightly staffed) got its first
+#: roster from one model only at 437 s of 600 (27,841 at the end); by windows at 115 s
+#: (15,952). With 30 staff (21,658) one model had a roster at 18 s and did better (9,889
+#: against 10,614). Smaller long horizons whose one model finds no roster in time fall back
+#: to windows (solve.WINDOWS_FALLBACK_SHARE).
+DECOMPOSE_VARIABLES = 30_000
 #: Officers freed in an improvement step: 0 = a few over the whole horizon, else this share of
 #: them over a window that grows as the share falls.
 SHARES = (0.0, 1.0, 0.5, 0.25)
@@ -80,10 +85,15 @@ def variables(problem: RosterProblem) -> int:
 
 def should_decompose(problem: RosterProblem, config: RuleConfig | None) -> bool:
     """Whether the horizon is large enough to need windows and the objective allows them."""
+    return could_decompose(problem, config) and variables(problem) > DECOMPOSE_VARIABLES
+
+
+def could_decompose(problem: RosterProblem, config: RuleConfig | None) -> bool:
+    """Whether windows could solve it: at least three windows' worth of days, and an objective
+    the windows can compare whole."""
     if not _objective_is_windowable(config):
         return False
-    settings = window_settings(problem)
-    return variables(problem) > DECOMPOSE_VARIABLES and problem.days >= 3 * settings.width
+    return problem.days >= 3 * window_settings(problem).width
 
 
 def _objective_is_windowable(config: RuleConfig | None) -> bool:

@@ -1,0 +1,221 @@
+"""Long horizons through the windows (windows.py): the first roster, the improvement, and the
+roster scored by the full model.
+
+``solve_roster`` hands a horizon here when it is too large for one model
+(``windows.should_decompose``), or when one model has found no roster in its share of the
+time (``solve.WINDOWS_FALLBACK_SHARE``). The windows' own sub-problems are solved by
+``solve.solve_roster`` again, as ordinary problems.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from forceplan.errors import InfeasibleRosterError
+from forceplan.roster import solve as engine
+from forceplan.roster import windows
+from forceplan.roster.checker_penalty import roster_penalty
+from forceplan.roster.model import ModelContext, RuleConfig
+from forceplan.roster.problem import Roster, RosterProblem
+
+
+def by_windows(
+    ctx: ModelContext,
+    config: RuleConfig | None,
+    options: engine.SolveOptions,
+    started: float,
+    relaxed: float,
+    on_progress: Callable[[engine.SolveProgress], None] | None,
+) -> engine.RosterSolution | Roster:
+    """The roster by windows (_solve_by_windows), or, when it breaks a hard rule of the whole
+    (a rule averaged over the horizon), that roster, hinted in ``ctx`` for the full model to
+    start from. Raises a timed-out InfeasibleRosterError when the windows found none."""
+    solved, windowed = _solve_by_windows(ctx, config, options, started, relaxed, on_progress)
+    if solved is not None:
+        return solved
+    if windowed is None:  # the whole horizon had the rest of the time and the grace
+        raise InfeasibleRosterError(
+            f"No roster found within {options.time_limit_seconds:g} s and "
+            f"{options.first_roster_grace_seconds:g} s more: neither the windows nor the "
+            "whole horizon on the hard rules alone found one.",
+            [],
+            hint="Give the solver more time (--time-limit): a long horizon of a large "
+            "unit can need minutes for its first roster.",
+            timed_out=True,
+        )
+    ctx.model.clear_hints()
+    engine._add_hint(ctx, windowed)
+    return windowed
+
+
+#: The least time a window of the forward pass has to find its first roster on the hard rules.
+WINDOW_GRACE_SECONDS = 10.0
+#: The whole horizon on the hard rules alone is tried first when its size says its first
+#: roster should come within WHOLE_FIRST_FITS_SHARE of the windows' time, at
+#: WHOLE_FIRST_VARIABLES_PER_SECOND (officer-day-tour variables a second on 2 cores, the
+#: slower of Curtois Instance21, 100,646 in 69-88 s, and Instance23, 369,096 in 216 s). It may
+#: then take up to WHOLE_FIRST_SHARE: the time varies with the seed (Instance21 with seed 7:
+#: more than 114 s, about 170 s), and a tight horizon has no other way to a roster.
+WHOLE_FIRST_FITS_SHARE = 0.2
+WHOLE_FIRST_SHARE = 0.4
+WHOLE_FIRST_VARIABLES_PER_SECOND = 1_250
+
+
+def _hard_only(config: RuleConfig | None) -> RuleConfig:
+    """``config`` with its soft rules switched off."""
+    config = config or RuleConfig()
+    return dataclasses.replace(
+        config, only=frozenset(r.name for r in config.active() if r.kind == "hard")
+    )
+
+
+def _whole_first_roster(
+    problem: RosterProblem,
+    config: RuleConfig | None,
+    options: engine.SolveOptions,
+    seconds: float,
+    clock: _Clock,
+    grace: float = 0.0,
+) -> Roster | None:
+    """The whole horizon's first roster on the hard rules alone, or None if ``seconds`` (and
+    ``grace`` more) pass first; raises InfeasibleRosterError (with its explanation) if no
+    roster meets them."""
+    if seconds < 1.0:
+        return None
+    clock.used(seconds + grace)
+    first_options = dataclasses.replace(
+        options, time_limit_seconds=seconds, decompose=False, cover_bound=False,
+        first_roster_grace_seconds=grace,
+        extra_parameters={**options.extra_parameters, "stop_after_first_solution": True},
+    )  # fmt: skip
+    try:
+        return engine.solve_roster(problem, _hard_only(config), first_options).roster
+    except InfeasibleRosterError as error:
+        if not error.timed_out:  # proved: no roster meets the hard rules
+            raise
+        return None
+
+
+class _Clock:
+    """Wall-clock time, or (deterministic) the time limits handed out so far, so that the
+    windows' budgets do not depend on how fast the machine is."""
+
+    def __init__(self, deterministic: bool, started: float, spent: float) -> None:
+        self.deterministic = deterministic
+        self.spent = spent
+        self._start = started
+
+    def __call__(self) -> float:
+        return self._start + self.spent if self.deterministic else time.perf_counter()
+
+    def used(self, seconds: float) -> None:
+        self.spent += seconds
+
+
+def _solve_by_windows(
+    ctx: ModelContext,
+    config: RuleConfig | None,
+    options: engine.SolveOptions,
+    started: float,
+    relaxed: float,
+    on_progress: Callable[[engine.SolveProgress], None] | None,
+) -> tuple[engine.RosterSolution | None, Roster | None]:
+    """The roster built and improved window by window (windows.py), scored by the full model
+    with every officer-day fixed. (None, roster) when the windows' roster breaks a hard rule
+    of the whole (a rule averaged over the horizon): the caller solves the full model from it;
+    (None, None) when the windows found no roster."""
+    problem = ctx.problem
+    settings = windows.window_settings(problem)
+    clock = _Clock(options.deterministic, started, engine._relaxation_budget(options))
+    deadline = started + options.time_limit_seconds
+    # keep back time to score the roster in the full model (presolve of a fixed model)
+    reserve = min(30.0, 0.1 * options.time_limit_seconds)
+    progress = engine._Progress(on_progress, relaxed, started)
+
+    def run(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint, grace: float):
+        clock.used(seconds + grace)
+        sub_options = dataclasses.replace(
+            options, time_limit_seconds=seconds, hint=hint, lns=False, decompose=False,
+            explain_infeasible=False, first_roster_grace_seconds=grace,
+        )  # fmt: skip
+        return engine.solve_roster(sub, sub_config, sub_options).roster
+
+    def solve(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint) -> Roster:
+        if hint is not None:
+            return run(sub, sub_config, seconds, hint, 0.0)
+        try:
+            return run(sub, sub_config, seconds / 2, None, 0.0)
+        except InfeasibleRosterError:
+            # No roster yet: the hard rules alone find one in seconds where the objective can
+            # take minutes (a year's last window); then optimise from it. However short the
+            # window's share of the time, its first roster gets WINDOW_GRACE_SECONDS: without
+            # one the pass fails (Instance23 at 120 s: no roster at all, its first window
+            # having 3 s), as the whole model gets first_roster_grace_seconds.
+            grace = max(seconds, WINDOW_GRACE_SECONDS)
+            first = run(sub, _hard_only(sub_config), seconds / 4, None, grace)
+            try:
+                return run(sub, sub_config, seconds / 4, first, 0.0)
+            except InfeasibleRosterError:  # no time to optimise it: the first roster serves
+                return first
+
+    # The whole horizon on the hard rules alone, when it should find a roster in a share of
+    # the time: a tightly staffed horizon gets its first roster this way (Curtois Instance21:
+    # in 69-170 s), where the windows' forward pass finds none (what one window leaves, a later
+    # one cannot make up). A larger model would only take time from the forward pass
+    # (Instance23's needs 216 s; its forward pass then ran short of time and failed).
+    roster = None
+    whole_stage = f"first roster: all {problem.days} days on the hard rules"
+    rest = max(0.0, deadline - reserve - clock())
+    if (
+        windows.variables(problem)
+        <= WHOLE_FIRST_VARIABLES_PER_SECOND * WHOLE_FIRST_FITS_SHARE * rest
+    ):
+        progress.enter(whole_stage)
+        roster = _whole_first_roster(problem, config, options, WHOLE_FIRST_SHARE * rest, clock)
+    if roster is None:
+        forward_deadline = clock() + 0.5 * max(0.0, deadline - reserve - clock())
+        progress.enter(f"first roster: window by window, day 1 of {problem.days}")
+
+        def window_done(window: windows.Window) -> None:
+            progress.enter(f"first roster: window by window, days 1-{window.end} of {problem.days}")
+
+        roster = windows.forward_pass(
+            problem, config, settings, solve, forward_deadline, clock, on_window=window_done
+        )
+    if roster is None:
+        # neither yet: the rest of the time for the whole horizon's first roster, and (as the
+        # whole model gets) first_roster_grace_seconds more if that is not enough
+        progress.enter(whole_stage)
+        roster = _whole_first_roster(
+            problem, config, options, max(10.0, deadline - reserve - clock()), clock,
+            grace=options.first_roster_grace_seconds,
+        )  # fmt: skip
+    if roster is None:
+        return None, None
+    if windows.breaches(problem, roster, config):
+        return None, roster
+    progress.enter("improving window by window")
+    progress.report(roster_penalty(problem, roster).total, relaxed)
+    roster = windows.improve(
+        problem, config, settings, solve, roster, deadline - reserve, options.seed,
+        step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
+        on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
+    )  # fmt: skip
+    solver = cp_model.CpSolver()
+    engine.configure(solver, dataclasses.replace(options, time_limit_seconds=max(reserve, 10.0)))
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    ctx.model.clear_hints()
+    engine._add_hint(ctx, roster)
+    status = solver.solve(ctx.model)
+    ctx.model.clear_hints()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, roster
+    objective = round(solver.objective_value) if ctx.penalties else 0
+    bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
+    optimal = objective <= bound
+    return engine._solution(ctx, solver, objective, bound, optimal, started, progress), roster
