@@ -439,6 +439,18 @@ def test_progress_counts_from_the_start_of_the_solve_and_stalls_by_its_own_clock
     assert progress.stalled(0.0, 0.2)
 
 
+def test_the_time_kept_back_to_score_the_roster_grows_with_the_model(problem):
+    # a small model is scored in moments: a few seconds, not the old flat 30 s of 600
+    assert windowed.SCORING_SECONDS <= windowed.scoring_reserve(problem, 600) < 4.0
+    tours = tuple(Tour(f"T{k}", 480) for k in range(32))
+    officers = tuple(Officer(f"O{k}") for k in range(150))
+    year = RosterProblem(days=364, tours=tours, officers=officers, settings=NO_LIMITS)
+    assert windowed.scoring_reserve(year, 600) == 30.0  # 1.7 million variables: the most
+    half = RosterProblem(days=364, tours=tours[:16], officers=officers[:100], settings=NO_LIMITS)
+    assert 10.0 < windowed.scoring_reserve(half, 600) < 30.0
+    assert windowed.scoring_reserve(year, 60) == 6.0  # never more than a tenth of the limit
+
+
 def test_the_windows_say_how_far_the_first_roster_has_got(problem, monkeypatch):
 
     monkeypatch.setattr(windowed, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
