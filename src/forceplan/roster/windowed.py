@@ -23,36 +23,6 @@ from forceplan.roster.checker_penalty import roster_penalty
 from forceplan.roster.model import ModelContext, RuleConfig
 from forceplan.roster.problem import Roster, RosterProblem
 
-
-def by_windows(
-    ctx: ModelContext,
-    config: RuleConfig | None,
-    options: engine.SolveOptions,
-    started: float,
-    relaxed: float,
-    on_progress: Callable[[engine.SolveProgress], None] | None,
-) -> engine.RosterSolution | Roster:
-    """The roster by windows (_solve_by_windows), or, when it breaks a hard rule of the whole
-    (a rule averaged over the horizon), that roster, hinted in ``ctx`` for the full model to
-    start from. Raises a timed-out InfeasibleRosterError when the windows found none."""
-    solved, windowed = _solve_by_windows(ctx, config, options, started, relaxed, on_progress)
-    if solved is not None:
-        return solved
-    if windowed is None:  # the whole horizon had the rest of the time and the grace
-        raise InfeasibleRosterError(
-            f"No roster found within {options.time_limit_seconds:g} s and "
-            f"{options.first_roster_grace_seconds:g} s more: neither the windows nor the "
-            "whole horizon on the hard rules alone found one.",
-            [],
-            hint="Give the solver more time (--time-limit): a long horizon of a large "
-            "unit can need minutes for its first roster.",
-            timed_out=True,
-        )
-    ctx.model.clear_hints()
-    engine._add_hint(ctx, windowed)
-    return windowed
-
-
 #: The least time a window of the forward pass has to find its first roster on the hard rules.
 WINDOW_GRACE_SECONDS = 10.0
 #: The whole horizon on the hard rules alone is tried first when its size says its first
@@ -133,18 +103,18 @@ def scoring_reserve(problem: RosterProblem, time_limit: float) -> float:
     return min(wanted, 30.0, 0.1 * time_limit)
 
 
-def _solve_by_windows(
+def by_windows(
     ctx: ModelContext,
     config: RuleConfig | None,
     options: engine.SolveOptions,
     started: float,
     relaxed: float,
     on_progress: Callable[[engine.SolveProgress], None] | None,
-) -> tuple[engine.RosterSolution | None, Roster | None]:
+) -> engine.RosterSolution | Roster:
     """The roster built and improved window by window (windows.py), scored by the full model
-    with every officer-day fixed. (None, roster) when the windows' roster breaks a hard rule
-    of the whole (a rule averaged over the horizon): the caller solves the full model from it;
-    (None, None) when the windows found no roster."""
+    with every officer-day fixed; or, when it breaks a hard rule of the whole (a rule averaged
+    over the horizon), that roster, hinted in ``ctx`` for the full model to start from. Raises
+    a timed-out InfeasibleRosterError when the windows found no roster."""
     problem = ctx.problem
     settings = windows.window_settings(problem)
     clock = _Clock(options.deterministic, started, engine._relaxation_budget(options))
@@ -210,10 +180,18 @@ def _solve_by_windows(
             problem, config, options, max(10.0, deadline - reserve - clock()), clock,
             grace=options.first_roster_grace_seconds,
         )  # fmt: skip
-    if roster is None:
-        return None, None
+    if roster is None:  # the whole horizon had the rest of the time and the grace
+        raise InfeasibleRosterError(
+            f"No roster found within {options.time_limit_seconds:g} s and "
+            f"{options.first_roster_grace_seconds:g} s more: neither the windows nor the "
+            "whole horizon on the hard rules alone found one.",
+            [],
+            hint="Give the solver more time (--time-limit): a long horizon of a large "
+            "unit can need minutes for its first roster.",
+            timed_out=True,
+        )
     if windows.breaches(problem, roster, config):
-        return None, roster
+        return _start_from(ctx, roster)
     progress.enter("improving window by window")
     progress.report(roster_penalty(problem, roster).total, relaxed)
     roster = windows.improve(
@@ -229,8 +207,15 @@ def _solve_by_windows(
     status = solver.solve(ctx.model)
     ctx.model.clear_hints()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, roster
+        return _start_from(ctx, roster)
     objective = round(solver.objective_value) if ctx.penalties else 0
     bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
     optimal = objective <= bound
-    return engine._solution(ctx, solver, objective, bound, optimal, started, progress), roster
+    return engine._solution(ctx, solver, objective, bound, optimal, started, progress)
+
+
+def _start_from(ctx: ModelContext, roster: Roster) -> Roster:
+    """``roster`` hinted in ``ctx`` (and returned), for the full model to start from."""
+    ctx.model.clear_hints()
+    engine._add_hint(ctx, roster)
+    return roster
