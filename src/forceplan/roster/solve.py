@@ -63,6 +63,9 @@ class SolveOptions:
     log: bool = False
     #: A starting roster (e.g. the published one) the search begins from.
     hint: Roster | None = None
+    #: Complete the hint to every variable of the model first (_complete_hint) when it meets
+    #: the hard rules, so the search starts from it rather than from a roster of its own.
+    complete_hint: bool = True
     #: Solve the cover relaxation first (relaxation.py): a valid bound and a hint.
     cover_bound: bool = True
     #: If the time limit passes with no roster at all, search this much longer for a first one.
@@ -191,6 +194,30 @@ def _add_hint(ctx: ModelContext, hint: Roster) -> None:
                 ctx.model.add_hint(var, c == code)
 
 
+def _complete_hint(ctx: ModelContext, options: SolveOptions) -> bool:
+    """Complete a hinted roster to every variable of the model (its cover counts, shortfalls
+    and penalties), by solving the model with the roster's variables fixed to the hint. True
+    if the hint meets the hard rules and is now complete.
+
+    CP-SAT does not complete a partial hint itself on rosters of thousands of officer-days: a
+    window step of 17,143 hinted of 21,355 variables began from a roster its first-solution
+    heuristic found (5,392) and ended its 5 s at 4,580, above the hint's own 4,572, so the
+    step was wasted."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.max_time_in_seconds = max(1.0, 0.2 * options.time_limit_seconds)
+    params.fix_variables_to_their_hinted_value = True
+    status = solver.solve(ctx.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    ctx.model.clear_hints()
+    for index, value in enumerate(solver.response_proto.solution):
+        ctx.model.proto.solution_hint.vars.append(index)
+        ctx.model.proto.solution_hint.values.append(value)
+    return True
+
+
 def _relaxation(
     ctx: ModelContext, config: RuleConfig | None, options: SolveOptions
 ) -> tuple[float, dict | None]:
@@ -254,6 +281,8 @@ def solve_roster(
     ctx = build_model(problem, config)
     if options.hint:
         _add_hint(ctx, options.hint)
+        if options.complete_hint:
+            _complete_hint(ctx, options)
     relaxed, counts = _relaxation(ctx, config, options)
     decompose = options.decompose
     if decompose is None:
