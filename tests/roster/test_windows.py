@@ -330,9 +330,7 @@ def test_when_neither_finds_a_roster_the_whole_horizon_has_the_rest_of_the_time(
     assert check_roster(problem, solution.roster) == []
 
 
-def test_when_nothing_finds_a_roster_the_error_says_so_without_solving_again(
-    problem, monkeypatch
-):
+def test_when_nothing_finds_a_roster_the_error_says_so_without_solving_again(problem, monkeypatch):
     import forceplan.roster.solve as solve_module
     from forceplan.errors import InfeasibleRosterError
 
