@@ -194,6 +194,19 @@ def _add_hint(ctx: ModelContext, hint: Roster) -> None:
                 ctx.model.add_hint(var, c == code)
 
 
+def solve_hinted(ctx: ModelContext, seconds: float) -> cp_model.CpSolver | None:
+    """The model solved with its hinted variables fixed to the hint (mostly presolve, on one
+    worker): the solver holding that roster, or None if it breaks a hard rule (or ``seconds``
+    pass first). Scores a roster made outside the model, and completes a hint."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    if solver.solve(ctx.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
+
+
 def _complete_hint(ctx: ModelContext, options: SolveOptions) -> bool:
     """Complete a hinted roster to every variable of the model (its cover counts, shortfalls
     and penalties), by solving the model with the roster's variables fixed to the hint. True
@@ -203,18 +216,13 @@ def _complete_hint(ctx: ModelContext, options: SolveOptions) -> bool:
     window step of 17,143 hinted of 21,355 variables began from a roster its first-solution
     heuristic found (5,392) and ended its 5 s at 4,580, above the hint's own 4,572, so the
     step was wasted."""
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = 1
-    params.max_time_in_seconds = max(1.0, 0.2 * options.time_limit_seconds)
-    params.fix_variables_to_their_hinted_value = True
-    status = solver.solve(ctx.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = solve_hinted(ctx, max(1.0, 0.2 * options.time_limit_seconds))
+    if solver is None:
         return False
+    values = solver.response_proto.solution
     ctx.model.clear_hints()
-    for index, value in enumerate(solver.response_proto.solution):
-        ctx.model.proto.solution_hint.vars.append(index)
-        ctx.model.proto.solution_hint.values.append(value)
+    ctx.model.proto.solution_hint.vars.extend(range(len(values)))
+    ctx.model.proto.solution_hint.values.extend(values)
     return True
 
 

@@ -14,8 +14,6 @@ import math
 import time
 from collections.abc import Callable
 
-from ortools.sat.python import cp_model
-
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster import solve as engine
 from forceplan.roster import windows
@@ -199,14 +197,11 @@ def by_windows(
         step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
         on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
     )  # fmt: skip
-    solver = cp_model.CpSolver()
-    engine.configure(solver, dataclasses.replace(options, time_limit_seconds=max(reserve, 10.0)))
-    solver.parameters.fix_variables_to_their_hinted_value = True
     ctx.model.clear_hints()
     engine._add_hint(ctx, roster)
-    status = solver.solve(ctx.model)
+    solver = engine.solve_hinted(ctx, max(reserve, 10.0))
     ctx.model.clear_hints()
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver is None:
         return _start_from(ctx, roster)
     objective = round(solver.objective_value) if ctx.penalties else 0
     bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
