@@ -14,6 +14,7 @@ from forceplan.roster.repair import (
     rdc_cost,
     rdc_notice_days,
     repair_problem,
+    repair_start,
 )
 from forceplan.roster.solve import SolveOptions, solve_roster
 
@@ -102,3 +103,19 @@ def test_the_repair_covers_an_event_on_a_rest_day_with_the_tour_that_costs_least
                             SolveOptions(time_limit_seconds=10, workers=1))  # fmt: skip
     assert solution.roster["A"][5] == "S"
     assert solution.explanation.by_rule.get("rest_day_cancelled") == rdc_cost(5, 0, 300) == 750
+
+
+def test_the_repair_starts_from_the_published_roster_with_the_sick_days_struck_off():
+    problem, published = team()
+    change = RosterChange(today=1, unavailable=(Unavailable("A", (3, 4)),))
+    repaired = repair_problem(problem, published, change)
+    start = repair_start(repaired)
+    # the published roster itself has A on duty while sick: a hard rule broken, so only a
+    # partial hint; the start has those days as rest days and everything else as published
+    assert {b.officer_id for b in check_roster(repaired, published)} == {"A"}
+    assert check_roster(repaired, start) == []
+    assert start["A"].get(3) is None and start["A"].get(4) is None
+    for officer, days in published.items():
+        for day, code in days.items():
+            if (officer, day) not in {("A", 3), ("A", 4)}:
+                assert start[officer].get(day) == code

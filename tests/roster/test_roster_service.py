@@ -8,7 +8,8 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from forceplan.roster.solve import SolveOptions
+from forceplan.roster.solve import SolveOptions, solve_roster
+from forceplan.services import roster_tools
 from forceplan.services.demo import create_demo_force
 from forceplan.services.roster import (
     RosterConflictError,
@@ -73,16 +74,32 @@ def test_publishing_writes_the_duty_roster(plan_store):
         publish_plan(database, plan.id, 1)
 
 
-def test_a_repair_after_sickness_moves_little_and_keeps_the_past(plan_store):
+def test_a_repair_after_sickness_moves_little_and_keeps_the_past(plan_store, monkeypatch):
     database, plan, *_ = plan_store
     person = next(p for p, days in sorted(plan.roster.items()) if days.get(10))
     today = START + dt.timedelta(days=9)
+    hints = []
+
+    def solve(problem, config, options, on_progress=None):
+        hints.append(options.hint)
+        return solve_roster(problem, config, options, on_progress)
+
+    monkeypatch.setattr(roster_tools, "solve_roster", solve)
     repaired, changes = repair_plan(
         database, plan.id, today, sick=[(person, today + dt.timedelta(days=1), today +
                                          dt.timedelta(days=2))],
         options=SolveOptions(time_limit_seconds=8, workers=2),
     )  # fmt: skip
     assert repaired.id != plan.id and repaired.summary["repair_of"] == plan.id
+    # the search started from the published roster with the sick days struck off
+    (hint,) = hints
+    assert hint[person].get(10) is None and hint[person].get(11) is None
+    assert all(
+        hint[o].get(d) == code
+        for o, days in plan.roster.items()
+        for d, code in days.items()
+        if not (o == person and d in (10, 11))
+    )
     for officer, days in plan.roster.items():  # the past is untouched
         for day in range(9):
             assert repaired.roster[officer][day] == days[day]

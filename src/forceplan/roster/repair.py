@@ -171,6 +171,17 @@ def repair_problem(
     )
 
 
+def repair_start(repaired: RosterProblem) -> Roster:
+    """Where the repair's search starts (its hint): the published roster with the change made,
+    that is the days before ``today`` as they were and the unavailable officers' days made rest
+    days. Where that still meets every hard rule the search starts from it, so even a short
+    solve returns a roster this close to the published one; the published roster itself, with
+    the sick officer still on duty, breaks the rule on absences and would be only a partial
+    hint (docs/roster.md, "How the solver works")."""
+    officers = set(repaired.fixed) | set(repaired.published)
+    return {o: {**repaired.fixed.get(o, {}), **repaired.published.get(o, {})} for o in officers}
+
+
 def changed_days(
     published: Roster, repaired: Roster, today: int, officers: Sequence[str] | None = None
 ) -> list[ChangedDay]:

@@ -21,6 +21,7 @@ from forceplan.roster.repair import (
     Unavailable,
     changed_days,
     repair_problem,
+    repair_start,
 )
 from forceplan.roster.solve import SolveOptions, solve_roster
 from forceplan.services import roster_inputs as inputs
@@ -136,7 +137,7 @@ def repair_plan(
     )  # fmt: skip
     repaired_problem = repair_problem(problem, plan.roster, RosterChange(day, unavailable, extra))
     options = options or SolveOptions(time_limit_seconds=30)
-    options = dataclasses.replace(options, hint=plan.roster)
+    options = dataclasses.replace(options, hint=repair_start(repaired_problem))
     solution = solve_roster(repaired_problem, rules.config, options, on_progress)
     changes = changed_days(plan.roster, solution.roster, day)
     summary = solution_summary(solution) | {
