@@ -128,17 +128,23 @@ def test_a_supervisor_approves_leave_seeing_its_effect_and_it_counts_as_absence(
 
 def test_a_planner_refuses_leave_and_nobody_decides_their_own(as_role, store, built):
     officer = as_role("officer")
-    leave_id = _request_leave(officer, START + dt.timedelta(days=24), 1)
+    rules = unit_rules(store.database, "DEMO", store.supervisor_unit)
+    ctx = unit_context(store.database, store.supervisor_unit, "DEMO", rules)
+    last = START + dt.timedelta(days=27)
+    # a day with no leave yet: the approval test above approves two days from day 20 onwards,
+    # which of them depends on the roster shown, so a fixed day could already be on leave
+    before = leave_days(store.database, ctx, START, last).get(store.officer, set())
+    day = next(START + dt.timedelta(days=d) for d in range(24, 0, -1)
+               if START + dt.timedelta(days=d) not in before)  # fmt: skip
+    leave_id = _request_leave(officer, day, 1)
     refused = as_role("planner").post(
         f"/api/v1/approvals/leave/{leave_id}", json={"decision": "refuse", "reason": "training"}
     )
     assert refused.status_code == 200 and refused.json()["outcome"] == "refused"
     mine = {r["id"]: r for r in officer.get("/api/v1/me/leave-requests").json()}
     assert mine[leave_id]["status"] == "refused"
-    rules = unit_rules(store.database, "DEMO", store.supervisor_unit)
-    ctx = unit_context(store.database, store.supervisor_unit, "DEMO", rules)
-    away = leave_days(store.database, ctx, START, START + dt.timedelta(days=27))
-    assert START + dt.timedelta(days=24) not in away.get(store.officer, set())
+    away = leave_days(store.database, ctx, START, last)
+    assert day not in away.get(store.officer, set())
     assert any(e["object_id"] == leave_id for e in _actions(store, "leave.refuse"))
     supervisor = as_role("supervisor")
     own = _request_leave(supervisor, START + dt.timedelta(days=26), 1)
