@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
-from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings
+from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings, _short_and_spare
 from forceplan.roster.model import build_model
 from forceplan.roster.solve import SolveOptions, read_roster, solve_roster
 from tests.conftest import shared_data
@@ -114,3 +114,47 @@ def test_every_step_takes_the_callers_extra_parameters():
         assert search.stats.steps > 0
         finished[bool(extra)] = search.stats.finished
     assert finished[False] > 0 and finished[True] == 0
+
+
+def _first_roster(problem):
+    ctx = build_model(problem, RULES)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return ctx, solver
+
+
+def test_the_search_knows_which_covers_are_short_and_which_spare():
+    problem = small_unit()
+    ctx, solver = _first_roster(problem)
+    search = LnsSearch(ctx, Incumbent.of(solver), 0.0, LnsSettings(seed=3))
+    report = roster_penalty(problem, read_roster(ctx, solver))
+    assert report.by_component["cover_under"] > 0  # a first roster leaves some cover short
+    assert sum(cost for cost, _, _ in search.short) == report.by_component["cover_under"]
+    assert sum(cost for cost, _, _ in search.spare) == report.by_component["cover_over"]
+    for cost, day, codes in search.short + search.spare:
+        assert cost > 0 and 0 <= day < problem.days and codes <= {t.code for t in problem.tours}
+
+
+def test_short_and_spare_frees_every_officer_around_a_short_day_and_a_spare_day():
+    problem = small_unit()
+    ctx, solver = _first_roster(problem)
+    search = LnsSearch(ctx, Incumbent.of(solver), 0.0, LnsSettings(seed=3))
+    # one short early tour on day 3; early tours spare on day 20, late tours spare on day 12
+    search.short = [(100, 3, frozenset({"E"}))]
+    search.spare = [(5, 20, frozenset({"E"})), (9, 12, frozenset({"L"}))]
+    size = 4 / problem.days  # windows of two days
+    everyone = set(range(search.n_officers))
+    for _ in range(20):
+        cells = _short_and_spare(search, size)
+        days = {d for _, d in cells}
+        assert cells == {(i, d) for i in everyone for d in days}
+        assert {3, 20} <= days and days <= {2, 3, 4, 19, 20, 21}
+        assert len(days) == 4
+    search.spare = []  # nothing spare: a second window anywhere
+    assert 3 in {d for _, d in _short_and_spare(search, size)}
+    search.short = []  # nothing short: one window of as many days, as the "days" kind picks
+    days = sorted({d for _, d in _short_and_spare(search, size)})
+    assert days == list(range(days[0], days[0] + 4))

@@ -127,6 +127,11 @@ class LnsSearch:
             k: list(self._proto.variables[k].domain) for row in self._cells for c in row for k in c
         }
         self._free: Cells | None = None  # None: nothing fixed yet
+        #: the tour codes of the covers with each key
+        self._covers: dict[str, frozenset[str]] = {}
+        for cover in ctx.problem.covers:
+            codes = frozenset(code for _, code in cover.slots)
+            self._covers[cover.key] = self._covers.get(cover.key, frozenset()) | codes
         self._costs()
         self.kinds = [
             Kind("officers", _random_officers),
@@ -134,6 +139,7 @@ class LnsSearch:
             Kind("days", _day_window),
             Kind("officers x days", _officer_window),
             Kind("whole roster", _everything, size=1.0, adaptive=False),
+            Kind("short and spare", _short_and_spare),
         ]
 
     # --- the search ----------------------------------------------------------------------
@@ -242,12 +248,19 @@ class LnsSearch:
         solver = self.incumbent.solver
         self.officer_cost = [0] * self.n_officers
         self.day_cost = [0] * self.days
+        #: cover below its requirement (cost, day, tour codes) and above it (the same)
+        self.short: list[tuple[int, int, frozenset[str]]] = []
+        self.spare: list[tuple[int, int, frozenset[str]]] = []
         for penalty in self.ctx.penalties:
             if isinstance(penalty.expr, int):
                 continue
             cost = penalty.weight * solver.value(penalty.expr)
             if not cost:
                 continue
+            side, _, key = (penalty.key or "").partition(":")
+            if side in ("under", "over") and key in self._covers and penalty.day is not None:
+                entry = (cost, penalty.day, self._covers[key])
+                (self.short if side == "under" else self.spare).append(entry)
             if penalty.officer_id is not None:
                 self.officer_cost[self.ctx.index[penalty.officer_id]] += cost
             if penalty.day is not None and 0 <= penalty.day < self.days:
@@ -262,6 +275,12 @@ class LnsSearch:
         else:
             start = self.rng.randrange(self.days)
         start = max(0, min(self.days - width, start))
+        return range(start, start + width)
+
+    def around(self, day: int, width: int) -> range:
+        """``width`` consecutive days that hold ``day``, placed at random."""
+        width = max(1, min(self.days, width))
+        start = max(0, min(self.days - width, day - self.rng.randrange(width)))
         return range(start, start + width)
 
     def officers(self, count: int, weights: list[float] | None = None) -> list[int]:
@@ -302,3 +321,23 @@ def _officer_window(search: LnsSearch, size: float) -> Cells:
     share = math.sqrt(size)
     officers = search.officers(math.ceil(share * search.n_officers))
     return _cells(officers, search.window(math.ceil(share * search.days)))
+
+
+def _short_and_spare(search: LnsSearch, size: float) -> Cells:
+    """Every officer over two windows of days: one around a cover below its requirement and
+    one around a day with the same tour above its requirement, so that officers can move that
+    tour from the day with too many to the day with too few while their totals over the
+    horizon (tours of each type, hours) stay as they are. Windows of days around a costly
+    day alone cannot: each officer's totals outside the window pin the work inside it."""
+    if not search.short:
+        return _day_window(search, size)
+    _, short_day, codes = search.rng.choices(search.short, [c for c, _, _ in search.short])[0]
+    spare = [entry for entry in search.spare if entry[2] & codes]
+    width = math.ceil(size * search.days / 2)
+    days = set(search.around(short_day, width))
+    if spare:
+        _, spare_day, _ = search.rng.choices(spare, [c for c, _, _ in spare])[0]
+    else:
+        spare_day = search.rng.randrange(search.days)
+    days.update(search.around(spare_day, width))
+    return {(i, d) for i in range(search.n_officers) for d in days}
