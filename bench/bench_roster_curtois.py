@@ -17,7 +17,10 @@ at most 1% gap on 8, 12, 14, 16 within 300 s; at most 5% on 13, 15, 19, 21, 23 w
 ``--lns both`` solves each instance with and without the large-neighbourhood search, one after
 the other, so the two are compared under the same machine load. ``--lns auto`` (the default)
 uses it for the instances given 300 s or more (tiers 2 and 3), where it found much better
-rosters, and not for the 60 s tier, where it was level or worse (bench/RESULTS.md).
+rosters, and in the 60 s tier only for models of more than ``LNS_VARIABLES`` officer-day-tour
+variables: since session 14's neighbourhood it did much better on Instance11 (3,449 and 3,443
+against 3,560 and 3,589), was mixed on Instances 9 and 10, and worse on the small Instances 5
+and 6, which the full model alone solves outright (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
 from forceplan.roster.solve import SolveOptions, solve_roster
+from forceplan.roster.windows import variables
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "curtois_shift_scheduling"
 TIER = {**{n: (60, 0.0) for n in (1, 2, 3, 4, 5, 6, 7, 9, 10, 11)},
@@ -45,6 +49,16 @@ TIER = {**{n: (60, 0.0) for n in (1, 2, 3, 4, 5, 6, 7, 9, 10, 11)},
 def best_known() -> dict[str, dict[str, str]]:
     with (DATA / "best_known.csv").open() as handle:
         return {row["instance"]: row for row in csv.DictReader(handle)}
+
+
+#: --lns auto: LNS on in the 60 s tier for models larger than this (Instance11 has 5,712;
+#: Instance10 3,752 and Instance9 3,136, where two runs each with LNS were mixed)
+LNS_VARIABLES = 5_000
+
+
+def auto_lns(name: str) -> bool:
+    """Whether ``--lns auto`` uses the large-neighbourhood search for an instance."""
+    return tier(name)[0] >= 300 or variables(read_instance(DATA / f"{name}.txt")) > LNS_VARIABLES
 
 
 def tier(name: str) -> tuple[float, float]:
@@ -133,7 +147,7 @@ def main() -> None:
     print(f"{'instance':<11} {'lns':<3} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} "
           f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
     for name in names:
-        for lns in fixed.get(args.lns, [tier(name)[0] >= 300]):  # auto: LNS on long tiers
+        for lns in fixed.get(args.lns, [auto_lns(name)]):
             rows.append(
                 run(name, args.scale, args.workers, args.deterministic, lns, args.subsolvers)
             )
