@@ -271,10 +271,8 @@ class LnsSearch:
         width = max(1, min(self.days, width))
         if self.rng.random() < 0.5 and any(self.day_cost):
             centre = self.rng.choices(range(self.days), weights=self.day_cost)[0]
-            start = centre - self.rng.randrange(width)
-        else:
-            start = self.rng.randrange(self.days)
-        start = max(0, min(self.days - width, start))
+            return self.around(centre, width)
+        start = max(0, min(self.days - width, self.rng.randrange(self.days)))
         return range(start, start + width)
 
     def around(self, day: int, width: int) -> range:
