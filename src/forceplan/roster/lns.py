@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -290,7 +290,7 @@ class LnsSearch:
         return sorted(range(self.n_officers), key=keys.__getitem__, reverse=True)[:count]
 
 
-def _cells(officers: list[int], days: range) -> Cells:
+def _cells(officers: list[int], days: Iterable[int]) -> Cells:
     return {(i, d) for i in officers for d in days}
 
 
@@ -338,4 +338,4 @@ def _short_and_spare(search: LnsSearch, size: float) -> Cells:
     else:
         spare_day = search.rng.randrange(search.days)
     days.update(search.around(spare_day, width))
-    return {(i, d) for i in range(search.n_officers) for d in days}
+    return _cells(list(range(search.n_officers)), days)
