@@ -13,7 +13,13 @@ from ortools.sat.python import cp_model
 
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
-from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings, _short_and_spare
+from forceplan.roster.lns import (
+    Incumbent,
+    LnsSearch,
+    LnsSettings,
+    _short_and_spare,
+    _spare_hours,
+)
 from forceplan.roster.model import build_model
 from forceplan.roster.solve import SolveOptions, read_roster, solve_roster
 from tests.conftest import shared_data
@@ -158,3 +164,33 @@ def test_short_and_spare_frees_every_officer_around_a_short_day_and_a_spare_day(
     search.short = []  # nothing short: one window of as many days, as the "days" kind picks
     days = sorted({d for _, d in _short_and_spare(search, size)})
     assert days == list(range(days[0], days[0] + 4))
+
+
+def test_the_search_knows_each_officers_spare_minutes():
+    problem = small_unit()
+    ctx, solver = _first_roster(problem)
+    search = LnsSearch(ctx, Incumbent.of(solver), 0.0, LnsSettings(seed=3))
+    roster = read_roster(ctx, solver)
+    lengths = {t.code: t.length_minutes for t in problem.tours}
+    for i, officer in enumerate(problem.officers):
+        worked = sum(lengths[code] for code in roster[officer.id].values() if code)
+        assert search.spare_minutes[i] == officer.max_total_minutes - worked
+
+
+def test_spare_hours_frees_officers_with_minutes_to_spare_over_the_whole_horizon():
+    problem = small_unit()
+    ctx, solver = _first_roster(problem)
+    search = LnsSearch(ctx, Incumbent.of(solver), 0.0, LnsSettings(seed=3))
+    search.spare_minutes = [0, 0, 300, 0, 0, 540, 0, 0]
+    size = 2 / search.n_officers
+    both = 0
+    for _ in range(100):
+        cells = _spare_hours(search, size)
+        officers = {i for i, _ in cells}
+        assert cells == {(i, d) for i in officers for d in range(problem.days)}
+        assert len(officers) == 2
+        both += officers == {2, 5}
+    assert both >= 85  # weighted 301 and 541 to 1 for each officer with nothing to spare
+    search.spare_minutes = [0] * search.n_officers  # nobody: officers at random, as many
+    picked = {frozenset(i for i, _ in _spare_hours(search, size)) for _ in range(20)}
+    assert all(len(officers) == 2 for officers in picked) and len(picked) > 1

@@ -126,6 +126,12 @@ class LnsSearch:
         self._domains = {
             k: list(self._proto.variables[k].domain) for row in self._cells for c in row for k in c
         }
+        lengths = {t.code: t.length_minutes for t in ctx.problem.tours}
+        #: each officer's tour variables' proto indices with their minutes
+        self._minutes = [
+            [(v.index, lengths[code]) for day in ctx.x[i] for code, v in day.items()]
+            for i in range(self.n_officers)
+        ]
         self._free: Cells | None = None  # None: nothing fixed yet
         #: the tour codes of the covers with each key
         self._covers: dict[str, frozenset[str]] = {}
@@ -140,6 +146,7 @@ class LnsSearch:
             Kind("officers x days", _officer_window),
             Kind("whole roster", _everything, size=1.0, adaptive=False),
             Kind("short and spare", _short_and_spare),
+            Kind("spare hours", _spare_hours),
         ]
 
     # --- the search ----------------------------------------------------------------------
@@ -266,6 +273,14 @@ class LnsSearch:
             if penalty.day is not None and 0 <= penalty.day < self.days:
                 self.day_cost[penalty.day] += cost
 
+        values = self.incumbent.values
+        #: minutes each officer could still work within their maximum (0 if they have none)
+        self.spare_minutes = [
+            0 if o.max_total_minutes is None
+            else max(0, o.max_total_minutes - sum(m for k, m in self._minutes[i] if values[k]))
+            for i, o in enumerate(self.ctx.officers)
+        ]  # fmt: skip
+
     def window(self, width: int) -> range:
         """``width`` consecutive days: half the time around a costly day, else anywhere."""
         width = max(1, min(self.days, width))
@@ -339,3 +354,18 @@ def _short_and_spare(search: LnsSearch, size: float) -> Cells:
         spare_day = search.rng.randrange(search.days)
     days.update(search.around(spare_day, width))
     return _cells(list(range(search.n_officers)), days)
+
+
+def _spare_hours(search: LnsSearch, size: float) -> Cells:
+    """Officers with hours to spare within their maximum, over the whole horizon. When no
+    officer can fit another tour in their spare minutes, those minutes are lost to cover unless
+    officers change their mix of tours together: on a unit of 10-hour days and 9-hour nights at
+    330 hours, only officers with 0, 10, 20 or 30 nights work every hour, so officers with a few
+    nights each must hand them to one another. Falls back to random officers when nobody has
+    spare minutes."""
+    count = max(2, math.ceil(size * search.n_officers))
+    spare = search.spare_minutes
+    if not any(spare):
+        return _random_officers(search, size)
+    weights = [m + 1.0 for m in spare]
+    return _cells(search.officers(count, weights), range(search.days))
