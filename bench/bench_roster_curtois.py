@@ -37,7 +37,7 @@ from common import add_subsolvers_option, machine, write_result
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
-from forceplan.roster.solve import SolveOptions, solve_roster
+from forceplan.roster.solve import LNS_VARIABLES, SolveOptions, solve_roster
 from forceplan.roster.windows import variables
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "curtois_shift_scheduling"
@@ -51,13 +51,11 @@ def best_known() -> dict[str, dict[str, str]]:
         return {row["instance"]: row for row in csv.DictReader(handle)}
 
 
-#: --lns auto: LNS on in the 60 s tier for models larger than this (Instance11 has 5,712;
-#: Instance10 3,752 and Instance9 3,136, where two runs each with LNS were mixed)
-LNS_VARIABLES = 5_000
-
-
 def auto_lns(name: str) -> bool:
-    """Whether ``--lns auto`` uses the large-neighbourhood search for an instance."""
+    """Whether ``--lns auto`` uses the large-neighbourhood search for an instance: always in
+    the 300 s and 600 s tiers, in the 60 s tier as the solver's default does (models of more than
+    solve.LNS_VARIABLES variables: Instance11 has 5,712; Instance10 3,752 and Instance9 3,136,
+    where two runs each with LNS were mixed)."""
     return tier(name)[0] >= 300 or variables(read_instance(DATA / f"{name}.txt")) > LNS_VARIABLES
 
 

@@ -34,10 +34,13 @@ Deterministic = Annotated[
 ]
 
 Lns = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        help="Large-neighbourhood search once the full model stalls: better on large or "
-        "tightly staffed problems given a few minutes (docs/roster.md)."
+        "--lns/--no-lns",
+        help="Large-neighbourhood search once the full model stalls. Default: on for models of "
+        "more than 5,000 officer-day-tour variables (e.g. 40 officers over 8 weeks), off for "
+        "smaller ones (docs/roster.md).",
+        show_default=False,
     ),
 ]
 
@@ -65,7 +68,11 @@ def solving(time_limit: float):
 
 
 def _options(
-    time_limit: float, workers: int, seed: int, deterministic: bool = False, lns: bool = False
+    time_limit: float,
+    workers: int,
+    seed: int,
+    deterministic: bool = False,
+    lns: bool | None = None,
 ):
     from forceplan.roster.solve import SolveOptions
 
@@ -115,7 +122,7 @@ def build(
     workers: Workers = 2,
     seed: Seed = 0,
     deterministic: Deterministic = False,
-    lns: Lns = False,
+    lns: Lns = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV of the roster.")
     ] = None,
@@ -245,7 +252,7 @@ def repair(
     workers: Workers = 2,
     seed: Seed = 0,
     deterministic: Deterministic = False,
-    lns: Lns = False,
+    lns: Lns = None,
     database_url: DatabaseOption = None,
 ) -> None:
     """The least-disruptive repair after sickness, leave or an event; rest days cancelled only
@@ -326,7 +333,7 @@ def benchmark(
     time_limit: TimeLimit = 60.0,
     workers: Workers = 2,
     seed: Seed = 0,
-    lns: Lns = False,
+    lns: Lns = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV employee,day,shift.")
     ] = None,

@@ -21,7 +21,8 @@ from forceplan.roster.lns import (
     _spare_hours,
 )
 from forceplan.roster.model import build_model
-from forceplan.roster.solve import SolveOptions, read_roster, solve_roster
+from forceplan.roster.solve import LNS_VARIABLES, SolveOptions, read_roster, solve_roster, uses_lns
+from forceplan.roster.windows import variables
 from tests.conftest import shared_data
 from tests.roster.test_optimiser_properties import HARD_AND_OBJECTIVE
 from tests.roster.test_solve import small_unit
@@ -194,3 +195,13 @@ def test_spare_hours_frees_officers_with_minutes_to_spare_over_the_whole_horizon
     search.spare_minutes = [0] * search.n_officers  # nobody: officers at random, as many
     picked = {frozenset(i for i, _ in _spare_hours(search, size)) for _ in range(20)}
     assert all(len(officers) == 2 for officers in picked) and len(picked) > 1
+
+
+def test_the_search_is_on_by_default_for_large_models_only():
+    small, large = small_unit(), small_unit(officers=80)
+    assert variables(small) <= LNS_VARIABLES < variables(large)
+    assert not uses_lns(small, SolveOptions()) and uses_lns(large, SolveOptions())
+    assert uses_lns(small, SolveOptions(lns=True)) and not uses_lns(large, SolveOptions(lns=False))
+    # deterministic mode never runs it (its steps have wall-clock limits)
+    assert not uses_lns(large, SolveOptions(deterministic=True))
+    assert not uses_lns(small, SolveOptions(lns=True, deterministic=True))

@@ -72,10 +72,12 @@ class SolveOptions:
     first_roster_grace_seconds: float = 60.0
     #: Large-neighbourhood search (lns.py): once the full model has had ``lns_first_share`` of
     #: the time, has a roster and has stalled, re-optimise a few officers or days at a time with
-    #: the rest of the roster fixed. Ignored in deterministic mode and without soft rules. Off by
-    #: default: with the max_lp worker it found much better rosters on hard instances given
-    #: minutes (Curtois 12, 16 at 300 s) but was level or worse at 60 s (docs/decisions.md).
-    lns: bool = False
+    #: the rest of the roster fixed. Ignored in deterministic mode and without soft rules.
+    #: None (the default): on for models of more than LNS_VARIABLES officer-day-tour variables,
+    #: such as a 40-officer team over 8 weeks, where it finds much better rosters in a minute;
+    #: off for smaller ones, which the full model alone often solves outright
+    #: (docs/decisions.md).
+    lns: bool | None = None
     lns_first_share: float = 0.2
     #: CP-SAT full-problem subsolvers to run first. With 2 workers CP-SAT runs one full
     #: subsolver and one worker of interleaved neighbourhood searches; "max_lp" (the whole
@@ -305,7 +307,7 @@ def solve_roster(
     # deterministic: a fixed share goes to the relaxation; otherwise what it really took
     spent = _relaxation_budget(options) if options.deterministic else time.perf_counter() - started
     remaining = max(1.0, options.time_limit_seconds - spent)
-    use_lns = options.lns and not options.deterministic and bool(ctx.penalties)
+    use_lns = uses_lns(problem, options) and bool(ctx.penalties)
     progress = _Progress(on_progress, relaxed, started)
     share = remaining * options.lns_first_share if use_lns else None
     # a long horizon the windows could take: if one model has no roster by a share of the
@@ -373,6 +375,18 @@ def _solution(
 #: handed to the windows if the model has no roster by this share of the time: one model's
 #: first roster can take most of the limit on a tightly staffed half-year (437 s of 600).
 WINDOWS_FALLBACK_SHARE = 0.2
+#: Models larger than this (officer-day-tour variables) use the large-neighbourhood search
+#: unless told otherwise (SolveOptions.lns None).
+LNS_VARIABLES = 5_000
+
+
+def uses_lns(problem: RosterProblem, options: SolveOptions) -> bool:
+    """Whether the solve runs the large-neighbourhood search after its first roster."""
+    if options.deterministic:
+        return False
+    if options.lns is None:
+        return windows.variables(problem) > LNS_VARIABLES
+    return options.lns
 
 
 def _first_solve(
