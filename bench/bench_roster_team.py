@@ -15,8 +15,9 @@ Target (issue #7): within 2% of the solver's bound in 60 s.
         [--officers 40] [--weeks 8]
 
 ``--lns both`` (the default) solves with and without the large-neighbourhood search, one after
-the other: since session 14's short-and-spare neighbourhood the search does better here
-(55,814 and 56,000 against 56,172 and 56,706), where before it was level or worse.
+the other. The solver's default uses the search on a model this size (8,960 variables); since
+session 15's spare-hours neighbourhood it comes within 2% of the bound in most 60 s runs
+(1.62% here against 3.14% without it; 6 of 8 runs under 2%, bench/RESULTS.md).
 ``--officers 100 --weeks 13`` is a large unit over a long horizon (no target in the issue;
 it is the size at which a floor on the objective once stopped CP-SAT finding any roster).
 """
