@@ -126,12 +126,8 @@ class LnsSearch:
         self._domains = {
             k: list(self._proto.variables[k].domain) for row in self._cells for c in row for k in c
         }
-        lengths = {t.code: t.length_minutes for t in ctx.problem.tours}
-        #: each officer's tour variables' proto indices with their minutes
-        self._minutes = [
-            [(v.index, lengths[code]) for day in ctx.x[i] for code, v in day.items()]
-            for i in range(self.n_officers)
-        ]
+        #: each officer's minutes worked, as the model sums them
+        self._worked = [ctx.minutes_worked(i) for i in range(self.n_officers)]
         self._free: Cells | None = None  # None: nothing fixed yet
         #: the tour codes of the covers with each key
         self._covers: dict[str, frozenset[str]] = {}
@@ -273,11 +269,10 @@ class LnsSearch:
             if penalty.day is not None and 0 <= penalty.day < self.days:
                 self.day_cost[penalty.day] += cost
 
-        values = self.incumbent.values
         #: minutes each officer could still work within their maximum (0 if they have none)
         self.spare_minutes = [
             0 if o.max_total_minutes is None
-            else max(0, o.max_total_minutes - sum(m for k, m in self._minutes[i] if values[k]))
+            else max(0, o.max_total_minutes - round(solver.value(self._worked[i])))
             for i, o in enumerate(self.ctx.officers)
         ]  # fmt: skip
 
