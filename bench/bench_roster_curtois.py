@@ -38,7 +38,7 @@ from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
 from forceplan.roster.solve import LNS_VARIABLES, SolveOptions, solve_roster
-from forceplan.roster.windows import variables
+from forceplan.roster.windows import should_decompose, variables
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "curtois_shift_scheduling"
 TIER = {**{n: (60, 0.0) for n in (1, 2, 3, 4, 5, 6, 7, 9, 10, 11)},
@@ -51,12 +51,17 @@ def best_known() -> dict[str, dict[str, str]]:
         return {row["instance"]: row for row in csv.DictReader(handle)}
 
 
-def auto_lns(name: str) -> bool:
+def auto_lns(name: str) -> bool | None:
     """Whether ``--lns auto`` uses the large-neighbourhood search for an instance: always in
     the 300 s and 600 s tiers, in the 60 s tier as the solver's default does (models of more than
     solve.LNS_VARIABLES variables: Instance11 has 5,712; Instance10 3,752 and Instance9 3,136,
-    where two runs each with LNS were mixed)."""
-    return tier(name)[0] >= 300 or variables(read_instance(DATA / f"{name}.txt")) > LNS_VARIABLES
+    where two runs each with LNS were mixed). A long horizon the windows take (Instances 21
+    and 23) is left to the solver (None), which improves the windows' roster with the search
+    over the full model only when that model is small enough (windowed.searches_full_model)."""
+    problem = read_instance(DATA / f"{name}.txt")
+    if should_decompose(problem, BENCHMARK_RULES):
+        return None
+    return tier(name)[0] >= 300 or variables(problem) > LNS_VARIABLES
 
 
 def tier(name: str) -> tuple[float, float]:
@@ -69,7 +74,7 @@ def run(
     scale: float,
     workers: int,
     deterministic: bool,
-    lns: bool,
+    lns: bool | None,
     subsolvers: tuple[str, ...],
 ) -> dict:
     limit, allowed_gap = tier(name)
@@ -116,12 +121,12 @@ def run(
 
 
 def _print_row(row: dict) -> None:
-    name, lns = row["instance"], "on" if row["lns"] else "off"
+    name, lns = row["instance"], {True: "on", False: "off", None: "auto"}[row["lns"]]
     if row["objective"] is None:
-        print(f"{name:<11} {lns:<3} {row['time_limit_s']:>6.0f} no roster: {row['error']}",
+        print(f"{name:<11} {lns:<4} {row['time_limit_s']:>6.0f} no roster: {row['error']}",
               flush=True)  # fmt: skip
         return
-    print(f"{name:<11} {lns:<3} {row['time_limit_s']:>6.0f} {row['objective']:>7} "
+    print(f"{name:<11} {lns:<4} {row['time_limit_s']:>6.0f} {row['objective']:>7} "
           f"{row['best_known']:>7} {row['gap_to_best']:>7.2%} {row['target_gap']:>6.0%} "
           f"{row['seconds_to_final'] or 0:>7.1f} {row['wall_s']:>6.1f} {row['load']:>5.1f} "
           f"{'yes' if row['met'] else 'NO'}", flush=True)  # fmt: skip
@@ -142,7 +147,7 @@ def main() -> None:
         (p.stem for p in DATA.glob("Instance*.txt")), key=lambda s: int(s[8:])
     )
     rows = []
-    print(f"{'instance':<11} {'lns':<3} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} "
+    print(f"{'instance':<11} {'lns':<4} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} "
           f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
     for name in names:
         for lns in fixed.get(args.lns, [auto_lns(name)]):

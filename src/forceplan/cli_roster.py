@@ -39,7 +39,8 @@ Lns = Annotated[
         "--lns/--no-lns",
         help="Large-neighbourhood search once the full model stalls. Default: on for models of "
         "more than 5,000 officer-day-tour variables (e.g. 40 officers over 8 weeks), off for "
-        "smaller ones (docs/roster.md).",
+        "smaller ones. A long horizon built window by window is improved by it up to 200,000 "
+        "variables, by windows above that or with --no-lns (docs/roster.md).",
         show_default=False,
     ),
 ]

@@ -205,3 +205,15 @@ def test_the_search_is_on_by_default_for_large_models_only():
     # deterministic mode never runs it (its steps have wall-clock limits)
     assert not uses_lns(large, SolveOptions(deterministic=True))
     assert not uses_lns(small, SolveOptions(lns=True, deterministic=True))
+
+
+def test_the_search_frees_the_whole_roster_only_when_allowed():
+    problem = small_unit()
+    ctx, solver = _first_roster(problem)
+    names = {
+        allowed: {k.name for k in LnsSearch(ctx, Incumbent.of(solver), 0.0,
+                                            LnsSettings(whole_roster=allowed)).kinds}
+        for allowed in (True, False)
+    }  # fmt: skip
+    assert names[True] - names[False] == {"whole roster"}
+    assert "spare hours" in names[False] and "days" in names[False]

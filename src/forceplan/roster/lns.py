@@ -76,6 +76,9 @@ class LnsSettings:
     workers: int = 2
     #: workers for steps over the whole roster (CP-SAT's portfolio)
     full_workers: int = 2
+    #: whether steps may free the whole roster: not for a model too large to solve whole (a long
+    #: horizon that took the windows), where such a step only loses its time
+    whole_roster: bool = True
     seed: int = 0
     #: CP-SAT full-problem subsolvers to run first in each step (SolveOptions.subsolvers)
     subsolvers: tuple[str, ...] = ()
@@ -144,6 +147,8 @@ class LnsSearch:
             Kind("short and spare", _short_and_spare),
             Kind("spare hours", _spare_hours),
         ]
+        if not settings.whole_roster:
+            self.kinds = [k for k in self.kinds if k.pick is not _everything]
 
     # --- the search ----------------------------------------------------------------------
     def run(self, deadline: float, report: Callable[[int, float], None]) -> Incumbent:

@@ -18,6 +18,7 @@ from forceplan.errors import InfeasibleRosterError
 from forceplan.roster import solve as engine
 from forceplan.roster import windows
 from forceplan.roster.checker_penalty import roster_penalty
+from forceplan.roster.lns import Incumbent, LnsSearch
 from forceplan.roster.model import ModelContext, RuleConfig
 from forceplan.roster.problem import Roster, RosterProblem
 
@@ -36,6 +37,16 @@ WHOLE_FIRST_VARIABLES_PER_SECOND = 1_250
 #: the objective stops at half its time, so the pass often ends sooner and leaves the rest to
 #: the improvement.
 FORWARD_SHARE = 0.35
+#: The windows' first roster is improved by the large-neighbourhood search over the full model
+#: (lns.py) when it has at most this many officer-day-tour variables, else window by window.
+#: Each of the search's steps solves the full model with most of it fixed, so its presolve
+#: grows with the model. From one first roster each, 300 s on two cores: Instance21 (100,646
+#: variables, 268,133) the search 23,170-23,924, windows 28,752; Instance23 (369,096,
+#: 162,257) the search 51,514 (its first gain at 40 s), windows 44,151.
+FULL_MODEL_SEARCH_VARIABLES = 200_000
+#: The search's steps on a long horizon (s), at most the one model's (solve._lns_settings):
+#: on Instance21, 1.5 s steps 23,170, 2.5 s 23,924, 5 s 27,178.
+LNS_STEP_SECONDS = 2.0
 
 
 def _hard_only(config: RuleConfig | None) -> RuleConfig:
@@ -194,23 +205,79 @@ def by_windows(
         )
     if windows.breaches(problem, roster, config):
         return _start_from(ctx, roster)
-    progress.enter("improving window by window")
-    progress.report(roster_penalty(problem, roster).total, relaxed)
-    roster = windows.improve(
-        problem, config, settings, solve, roster, deadline - reserve, options.seed,
-        step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
-        on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
-    )  # fmt: skip
-    ctx.model.clear_hints()
-    engine._add_hint(ctx, roster)
-    solver = engine.solve_hinted(ctx, max(reserve, 10.0))
-    ctx.model.clear_hints()
-    if solver is None:
-        return _start_from(ctx, roster)
+    return _improve(ctx, config, options, roster, solve, started, deadline - reserve, relaxed,
+                    progress, clock, reserve)  # fmt: skip
+
+
+def searches_full_model(problem: RosterProblem, options: engine.SolveOptions) -> bool:
+    """Whether the windows' first roster is improved by the large-neighbourhood search over the
+    full model (lns.py) rather than window by window: by default when the full model has at
+    most FULL_MODEL_SEARCH_VARIABLES variables; ``options.lns`` True or False decides instead,
+    and deterministic mode keeps the windows (the search's steps end on the wall clock)."""
+    if options.deterministic:
+        return False
+    if options.lns is None:
+        return windows.variables(problem) <= FULL_MODEL_SEARCH_VARIABLES
+    return options.lns
+
+
+def _improve(
+    ctx: ModelContext,
+    config: RuleConfig | None,
+    options: engine.SolveOptions,
+    roster: Roster,
+    solve: windows.SolveWindow,
+    started: float,
+    deadline: float,
+    relaxed: float,
+    progress: engine._Progress,
+    clock: _Clock,
+    reserve: float,
+) -> engine.RosterSolution | Roster:
+    """The windows' first roster (which meets every hard rule) improved until ``deadline`` and
+    scored by the full model; or, if the full model cannot score it in time, that roster
+    hinted in ``ctx``."""
+    problem = ctx.problem
+    if searches_full_model(problem, options):
+        # the full model holds the roster (mostly presolve: about 1 s for Instance21's 100,646
+        # variables), then frees a few officers or days at a time around it, as the one-model
+        # route does after its first roster
+        progress.enter("a few officers or days at a time")
+        progress.report(roster_penalty(problem, roster).total, relaxed)
+        solver = _scored(ctx, roster, max(reserve, 10.0))
+        if solver is None:
+            return _start_from(ctx, roster)
+        settings = dataclasses.replace(
+            engine._lns_settings(options), whole_roster=False,
+            step_seconds=min(LNS_STEP_SECONDS, engine._lns_settings(options).step_seconds),
+        )  # fmt: skip
+        search = LnsSearch(ctx, Incumbent.of(solver), relaxed, settings)
+        solver = search.run(deadline, progress.report).solver
+    else:
+        progress.enter("improving window by window")
+        progress.report(roster_penalty(problem, roster).total, relaxed)
+        roster = windows.improve(
+            problem, config, windows.window_settings(problem), solve, roster, deadline,
+            options.seed, step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
+            on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
+        )  # fmt: skip
+        solver = _scored(ctx, roster, max(reserve, 10.0))
+        if solver is None:
+            return _start_from(ctx, roster)
     objective = round(solver.objective_value) if ctx.penalties else 0
     bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
     optimal = objective <= bound
     return engine._solution(ctx, solver, objective, bound, optimal, started, progress)
+
+
+def _scored(ctx: ModelContext, roster: Roster, seconds: float):
+    """The full model's solver holding ``roster`` (every officer-day fixed), or None if it
+    could not score it in ``seconds``."""
+    ctx.model.clear_hints()
+    engine._add_hint(ctx, roster)
+    solver = engine.solve_hinted(ctx, seconds)
+    ctx.model.clear_hints()
+    return solver
 
 
 def _start_from(ctx: ModelContext, roster: Roster) -> Roster:
