@@ -247,9 +247,10 @@ def _improve(
         solver = _scored(ctx, roster, max(reserve, 10.0))
         if solver is None:
             return _start_from(ctx, roster)
+        settings = engine._lns_settings(options)
         settings = dataclasses.replace(
-            engine._lns_settings(options), whole_roster=False,
-            step_seconds=min(LNS_STEP_SECONDS, engine._lns_settings(options).step_seconds),
+            settings, whole_roster=False,
+            step_seconds=min(LNS_STEP_SECONDS, settings.step_seconds),
         )  # fmt: skip
         search = LnsSearch(ctx, Incumbent.of(solver), relaxed, settings)
         solver = search.run(deadline, progress.report).solver
