@@ -14,6 +14,8 @@ import math
 import time
 from collections.abc import Callable
 
+from ortools.sat.python import cp_model
+
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster import solve as engine
 from forceplan.roster import windows
@@ -238,15 +240,23 @@ def _improve(
     scored by the full model; or, if the full model cannot score it in time, that roster
     hinted in ``ctx``."""
     problem = ctx.problem
-    if searches_full_model(problem, options):
-        # the full model holds the roster (mostly presolve: about 1 s for Instance21's 100,646
-        # variables), then frees a few officers or days at a time around it, as the one-model
-        # route does after its first roster
-        progress.enter("a few officers or days at a time")
-        progress.report(roster_penalty(problem, roster).total, relaxed)
-        solver = _scored(ctx, roster, max(reserve, 10.0))
-        if solver is None:
-            return _start_from(ctx, roster)
+    full = searches_full_model(problem, options)
+    progress.enter("a few officers or days at a time" if full else "improving window by window")
+    progress.report(roster_penalty(problem, roster).total, relaxed)
+    if not full:
+        roster = windows.improve(
+            problem, config, windows.window_settings(problem), solve, roster, deadline,
+            options.seed, step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
+            on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
+        )  # fmt: skip
+    # the full model holds the roster (mostly presolve: about 1 s for Instance21's 100,646
+    # variables): the windows' result scored, or the search's start
+    solver = _scored(ctx, roster, max(reserve, 10.0))
+    if solver is None:
+        return _start_from(ctx, roster)
+    if full:
+        # a few officers or days at a time around it, as the one-model route does after its
+        # first roster
         settings = engine._lns_settings(options)
         settings = dataclasses.replace(
             settings, whole_roster=False,
@@ -254,28 +264,16 @@ def _improve(
         )  # fmt: skip
         search = LnsSearch(ctx, Incumbent.of(solver), relaxed, settings)
         solver = search.run(deadline, progress.report).solver
-    else:
-        progress.enter("improving window by window")
-        progress.report(roster_penalty(problem, roster).total, relaxed)
-        roster = windows.improve(
-            problem, config, windows.window_settings(problem), solve, roster, deadline,
-            options.seed, step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
-            on_improve=lambda cost: progress.report(cost, relaxed), clock=clock,
-        )  # fmt: skip
-        solver = _scored(ctx, roster, max(reserve, 10.0))
-        if solver is None:
-            return _start_from(ctx, roster)
     objective = round(solver.objective_value) if ctx.penalties else 0
     bound = float(math.ceil(relaxed - 1e-6)) if ctx.penalties else 0.0
     optimal = objective <= bound
     return engine._solution(ctx, solver, objective, bound, optimal, started, progress)
 
 
-def _scored(ctx: ModelContext, roster: Roster, seconds: float):
+def _scored(ctx: ModelContext, roster: Roster, seconds: float) -> cp_model.CpSolver | None:
     """The full model's solver holding ``roster`` (every officer-day fixed), or None if it
     could not score it in ``seconds``."""
-    ctx.model.clear_hints()
-    engine._add_hint(ctx, roster)
+    _start_from(ctx, roster)
     solver = engine.solve_hinted(ctx, seconds)
     ctx.model.clear_hints()
     return solver
