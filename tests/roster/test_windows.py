@@ -353,12 +353,12 @@ def _full_model_gives_up_once(monkeypatch) -> list:
     calls = []
     first_solve = solve_module._first_solve
 
-    def gives_up(ctx, options, seconds, progress, share, give_up=None):
+    def gives_up(ctx, options, seconds, progress, share, give_up=None, latest=None):
         calls.append((ctx.problem.name, give_up))
         if len(calls) == 1 and give_up is not None:
             progress.gave_up = True
             return cp_model.CpSolver(), cp_model.UNKNOWN
-        return first_solve(ctx, options, seconds, progress, share, give_up)
+        return first_solve(ctx, options, seconds, progress, share, give_up, latest)
 
     monkeypatch.setattr(solve_module, "_first_solve", gives_up)
     return calls
