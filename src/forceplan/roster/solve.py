@@ -79,10 +79,11 @@ class SolveOptions:
     #: (docs/decisions.md).
     lns: bool | None = None
     lns_first_share: float = 0.2
-    #: ... and at the latest once it has had ``lns_first_most`` of the time, stalled or not: a
-    #: full model still finding small gains then gains less a second than the search's steps
-    #: (the 40-officer team at 60 s: the full model 58,938 to 57,888 from 26 to 40 s; the
-    #: search, from 18 s in another run, 59,334 to 57,888 in 8 s).
+    #: The search takes over at the latest once the full model has had ``lns_first_most`` of
+    #: the time and has a roster, stalled or not: a full model still finding small gains then
+    #: gains less a second than the search's steps (the 40-officer team at 60 s: the full
+    #: model 58,938 to 57,888 from 26 to 40 s; the search, from 18 s in another run, 59,334 to
+    #: 57,888 in 8 s).
     lns_first_most: float = 0.3
     #: CP-SAT full-problem subsolvers to run first. With 2 workers CP-SAT runs one full
     #: subsolver and one worker of interleaved neighbourhood searches; "max_lp" (the whole
