@@ -219,31 +219,6 @@ def test_the_search_frees_the_whole_roster_only_when_allowed():
     assert "spare hours" in names[False] and "days" in names[False]
 
 
-def test_the_full_model_hands_over_by_its_latest_share_once_it_has_a_roster():
-    """A full model still finding small gains is stopped at ``latest`` seconds, stalled or not,
-    but never before it has a roster (the search needs one to start from)."""
-    import threading
-
-    from forceplan.roster.solve import SolveProgress, _Progress, _watch
-
-    class Solver:
-        stopped = 0
-
-        def stop_search(self):
-            self.stopped += 1
-
-    solver, progress, done = Solver(), _Progress(None), threading.Event()
-    progress.history.append(SolveProgress(0.0, 10.0, 0.0, 1))
-    began = time.perf_counter()
-    # not stalled (quiet is an hour), no give-up: only ``latest`` can stop it
-    _watch(solver, progress, 0.0, 3600.0, None, done, latest=0.3)
-    assert solver.stopped == 1 and 0.25 <= time.perf_counter() - began < 5.0
-    solver, progress = Solver(), _Progress(None)  # no roster yet: runs until done
-    threading.Timer(0.6, done.set).start()
-    _watch(solver, progress, 0.0, 3600.0, None, done, latest=0.1)
-    assert solver.stopped == 0
-
-
 def test_the_search_takes_over_by_the_latest_share_of_the_time(monkeypatch):
     import forceplan.roster.solve as solve_module
 

@@ -400,16 +400,19 @@ def test_only_a_horizon_the_windows_could_take_gives_up_on_one_model(problem, mo
     assert improved_from == []
 
 
+class Solver:
+    """A stand-in for the CP-SAT solver ``_watch`` stops: counts the stops."""
+
+    stopped = 0
+
+    def stop_search(self):
+        self.stopped += 1
+
+
 def test_the_watch_gives_up_only_while_there_is_no_roster():
     import threading
 
     from forceplan.roster.solve import SolveProgress, _Progress, _watch
-
-    class Solver:
-        stopped = 0
-
-        def stop_search(self):
-            self.stopped += 1
 
     solver, progress, done = Solver(), _Progress(None), threading.Event()
     _watch(solver, progress, None, 1.0, 0.0, done)  # returns once it gives up
@@ -419,6 +422,26 @@ def test_the_watch_gives_up_only_while_there_is_no_roster():
     threading.Timer(0.5, done.set).start()
     _watch(solver, progress, None, 1.0, 0.0, done)  # a roster: runs until done
     assert not progress.gave_up and solver.stopped == 0
+
+
+def test_the_full_model_hands_over_by_its_latest_share_once_it_has_a_roster():
+    """A full model still finding small gains is stopped at ``latest`` seconds, stalled or not,
+    but never before it has a roster (the search needs one to start from)."""
+    import threading
+    import time
+
+    from forceplan.roster.solve import SolveProgress, _Progress, _watch
+
+    solver, progress, done = Solver(), _Progress(None), threading.Event()
+    progress.history.append(SolveProgress(0.0, 10.0, 0.0, 1))
+    began = time.perf_counter()
+    # not stalled (quiet is an hour), no give-up: only ``latest`` can stop it
+    _watch(solver, progress, 0.0, 3600.0, None, done, latest=0.3)
+    assert solver.stopped == 1 and 0.25 <= time.perf_counter() - began < 5.0
+    solver, progress = Solver(), _Progress(None)  # no roster yet: runs until done
+    threading.Timer(0.6, done.set).start()
+    _watch(solver, progress, 0.0, 3600.0, None, done, latest=0.1)
+    assert solver.stopped == 0
 
 
 def test_progress_counts_from_the_start_of_the_solve_and_stalls_by_its_own_clock():

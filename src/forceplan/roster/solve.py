@@ -412,9 +412,9 @@ def _first_solve(
     solver = cp_model.CpSolver()
     configure(solver, dataclasses.replace(options, time_limit_seconds=seconds))
     done = threading.Event()
-    share = share if share is not None and share < seconds else None
-    latest = latest if latest is not None and latest < seconds else None
-    give_up = give_up if give_up is not None and give_up < seconds else None
+    # a limit at or beyond the solve's own time never applies
+    share, latest, give_up = (t if t is not None and t < seconds else None
+                              for t in (share, latest, give_up))  # fmt: skip
     if share is not None or latest is not None or give_up is not None:
         quiet = _lns_settings(options).step_seconds
         watch = threading.Thread(
