@@ -16,9 +16,9 @@ Target (issue #7): within 2% of the solver's bound in 60 s.
 
 ``--lns both`` (the default) solves with and without the large-neighbourhood search, one after
 the other. The solver's default uses the search on a model this size (8,960 variables). Runs
-vary with the wall clock: in session 17, eight seeds gave a mean gap of 1.98% (0.20-3.07%, 4 of
-8 under 2%) once the full model hands over to the search by three tenths of the time, against
-2.61% (3 of 8) before (bench/RESULTS.md).
+vary with the wall clock: in session 18, sixteen seeded runs gave a mean gap of 1.34% (0.58-2.58%,
+14 of 16 under 2%) once the search frees officers with hours to spare first while minutes are
+stranded, against 1.87% (6 of 8) without that on the same day (bench/RESULTS.md).
 ``--officers 100 --weeks 13`` is a large unit over a long horizon (no target in the issue;
 it is the size at which a floor on the objective once stopped CP-SAT finding any roster).
 """

@@ -11,6 +11,7 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
+from forceplan.roster import lns
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
 from forceplan.roster.lns import (
@@ -21,6 +22,7 @@ from forceplan.roster.lns import (
     _spare_hours,
 )
 from forceplan.roster.model import build_model
+from forceplan.roster.problem import RosterProblem
 from forceplan.roster.solve import LNS_VARIABLES, SolveOptions, read_roster, solve_roster, uses_lns
 from forceplan.roster.windows import variables
 from tests.conftest import shared_data
@@ -195,6 +197,41 @@ def test_spare_hours_frees_officers_with_minutes_to_spare_over_the_whole_horizon
     search.spare_minutes = [0] * search.n_officers  # nobody: officers at random, as many
     picked = {frozenset(i for i, _ in _spare_hours(search, size)) for _ in range(20)}
     assert all(len(officers) == 2 for officers in picked) and len(picked) > 1
+
+
+def test_spare_hours_come_first_while_minutes_are_stranded():
+    problem = small_unit()  # 10-hour days and 9-hour nights
+    shortest = min(t.length_minutes for t in problem.tours)
+
+    def share(search: LnsSearch, spare_minutes: list[int]) -> float:
+        search.spare_minutes = spare_minutes
+        for kind in search.kinds:
+            kind.score = 0.0  # no kind has gained: the rest are chosen at random
+        picks = [search._choose().name for _ in range(700)]
+        return picks.count("spare hours") / len(picks)
+
+    def search_of(problem: RosterProblem) -> LnsSearch:
+        ctx, solver = _first_roster(problem)
+        search = LnsSearch(ctx, Incumbent.of(solver), 0.0, LnsSettings(seed=3))
+        search.short = [(100, 3, frozenset({"E"}))]
+        return search
+
+    search = search_of(problem)
+    none = [0] * search.n_officers
+    stranded = [*none[:-2], shortest - 60, 60]  # a tour's worth between two, not for either
+    chance = 1 / len(search.kinds)
+    first = lns.SPARE_FIRST
+    assert share(search, stranded) > first + (1 - first) * chance - 0.07  # and its share after
+    assert share(search, none) < chance + 0.07
+    assert share(search, [*none[:-1], shortest - 1]) < chance + 0.07  # too few for any tour
+    assert share(search, [*stranded[:-3], shortest, 0, 0]) < chance + 0.07  # one can work one
+    search.short = []  # no cover short: spare minutes are no loss
+    assert share(search, stranded) < chance + 0.07
+    # every tour 10 hours: a change of tours frees no minutes, so none are stranded
+    even = search_of(dataclasses.replace(
+        problem, tours=tuple(dataclasses.replace(t, length_minutes=600) for t in problem.tours)
+    ))  # fmt: skip
+    assert share(even, [*none[:-2], 540, 60]) < chance + 0.07
 
 
 def test_the_search_is_on_by_default_for_large_models_only():

@@ -32,6 +32,8 @@ MIN_SIZE, MAX_SIZE, START_SIZE = 0.01, 0.9, 0.15
 GROW, SHRINK = 1.3, 0.8
 #: Weight of the latest step in a kind's score, and the chance of a kind chosen at random.
 SCORE_MEMORY, EXPLORE = 0.3, 0.3
+#: The chance of the spare-hours kind while minutes are stranded (LnsSearch._stranded).
+SPARE_FIRST = 0.7
 
 
 @dataclass
@@ -149,6 +151,11 @@ class LnsSearch:
         ]
         if not settings.whole_roster:
             self.kinds = [k for k in self.kinds if k.pick is not _everything]
+        self._spare_kind = next(k for k in self.kinds if k.pick is _spare_hours)
+        lengths = {t.length_minutes for t in ctx.problem.tours}
+        #: the shortest tour's minutes, if tours differ in length (else None): only then can
+        #: officers who each have too few minutes for a tour free some by changing their mix
+        self._mixed_shortest = min(lengths) if len(lengths) > 1 else None
 
     # --- the search ----------------------------------------------------------------------
     def run(self, deadline: float, report: Callable[[int, float], None]) -> Incumbent:
@@ -172,13 +179,34 @@ class LnsSearch:
         return self.incumbent
 
     def _choose(self) -> Kind:
-        """A kind at random now and then, else in proportion to its score."""
+        """The spare-hours kind most of the time (``SPARE_FIRST``) while minutes are stranded
+        (_stranded); otherwise a kind at random now and then, else in proportion to its score.
+
+        Only officers handing tours to one another over the whole horizon can use stranded
+        minutes, which the spare-hours kind offers and the others seldom do. On the 40-officer
+        team the gap to the bound after 60 s followed the minutes left spare (600-720 minutes:
+        0.8-1.3%; 3,120-3,660: 3.1-3.7%), while the spare-hours kind, chosen by its score
+        alone, got 2-8 of some 20 steps."""
+        if self._stranded() and self.rng.random() < SPARE_FIRST:
+            return self._spare_kind
         if self.rng.random() < EXPLORE:
             return self.rng.choice(self.kinds)
         top = max(k.score for k in self.kinds)
         if top <= 0:
             return self.rng.choice(self.kinds)
         return self.rng.choices(self.kinds, weights=[k.score + 0.05 * top for k in self.kinds])[0]
+
+    def _stranded(self) -> bool:
+        """Whether minutes are stranded: some cover is short, tours differ in length, no
+        officer has the minutes to spare for another tour, but between them they do. (On
+        Curtois Instance12, whose tours are all 8 hours, most officers have a tour or two to
+        spare that other rules keep them from working; freeing them first lost there.)"""
+        shortest, spare = self._mixed_shortest, self.spare_minutes
+        return (
+            bool(self.short)
+            and shortest is not None
+            and max(spare, default=0) < shortest <= sum(spare)
+        )
 
     def _step(self, free: Cells, seconds: float) -> bool:
         """Re-optimise the ``free`` cells; True if CP-SAT finished the neighbourhood."""
