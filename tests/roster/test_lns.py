@@ -12,6 +12,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from forceplan.roster import lns
+from forceplan.roster import solve as solve_module
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
 from forceplan.roster.lns import (
@@ -257,8 +258,6 @@ def test_the_search_frees_the_whole_roster_only_when_allowed():
 
 
 def test_the_search_takes_over_by_the_latest_share_of_the_time(monkeypatch):
-    import forceplan.roster.solve as solve_module
-
     calls = []
     first_solve = solve_module._first_solve
 
