@@ -9,7 +9,10 @@ Targets (issue #7, this 2-core machine): best-known on Instances 1-7 and 9-11 wi
 at most 1% gap on 8, 12, 14, 16 within 300 s; at most 5% on 13, 15, 19, 21, 23 within 600 s.
 
     .venv/bin/python bench/bench_roster_curtois.py [Instance1 ...] [--scale 0.5] [--workers 2]
-        [--lns {on,off,both}] [--subsolvers max_lp]
+        [--lns {on,off,both}] [--columns {on,off,auto}] [--subsolvers max_lp]
+
+``--columns`` starts with column generation (roster/colgen.py) on, off, or (``auto``, the
+default) where the solver would by itself (solve.uses_column_generation).
 
 ``--subsolvers`` names CP-SAT's full-problem subsolvers to run first (the engine's default,
 ``max_lp``); ``--subsolvers ""`` gives CP-SAT's own portfolio, for comparison.
@@ -37,7 +40,12 @@ from common import add_subsolvers_option, machine, write_result
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
-from forceplan.roster.solve import LNS_VARIABLES, SolveOptions, solve_roster
+from forceplan.roster.solve import (
+    LNS_VARIABLES,
+    SolveOptions,
+    solve_roster,
+    uses_column_generation,
+)
 from forceplan.roster.windows import should_decompose, variables
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "curtois_shift_scheduling"
@@ -76,6 +84,7 @@ def run(
     deterministic: bool,
     lns: bool | None,
     subsolvers: tuple[str, ...],
+    columns: bool | None = None,
 ) -> dict:
     limit, allowed_gap = tier(name)
     limit *= scale
@@ -83,7 +92,7 @@ def run(
     started = time.perf_counter()
     options = SolveOptions(time_limit_seconds=limit, workers=workers, seed=0,
                            deterministic=deterministic, lns=lns,
-                           subsolvers=subsolvers)  # fmt: skip
+                           subsolvers=subsolvers, column_generation=columns)  # fmt: skip
     try:
         solution = solve_roster(problem, BENCHMARK_RULES, options)
     except InfeasibleRosterError as error:  # no roster within the limit: a failed row
@@ -105,6 +114,7 @@ def run(
     return {
         "instance": name,
         "lns": lns,
+        "columns": uses_column_generation(problem, BENCHMARK_RULES, options),
         "time_limit_s": limit,
         "objective": solution.objective,
         "checker_objective": checked,
@@ -129,7 +139,8 @@ def _print_row(row: dict) -> None:
     print(f"{name:<11} {lns:<4} {row['time_limit_s']:>6.0f} {row['objective']:>7} "
           f"{row['best_known']:>7} {row['gap_to_best']:>7.2%} {row['target_gap']:>6.0%} "
           f"{row['seconds_to_final'] or 0:>7.1f} {row['wall_s']:>6.1f} {row['load']:>5.1f} "
-          f"{'yes' if row['met'] else 'NO'}", flush=True)  # fmt: skip
+          f"{'yes' if row['met'] else 'NO'}  bound {row['lower_bound_found']:,.0f}"
+          f"{' (columns)' if row['columns'] else ''}", flush=True)  # fmt: skip
 
 
 def main() -> None:
@@ -141,6 +152,8 @@ def main() -> None:
     parser.add_argument("--deterministic", action="store_true")
     parser.add_argument("--lns", choices=("on", "off", "both", "auto"), default="auto",
                         help="large-neighbourhood search after the first roster")  # fmt: skip
+    parser.add_argument("--columns", choices=("on", "off", "auto"), default="auto",
+                        help="column generation first (roster/colgen.py)")  # fmt: skip
     args = parser.parse_args()
     fixed = {"on": [True], "off": [False], "both": [False, True]}
     names = args.instances or sorted(
@@ -151,15 +164,16 @@ def main() -> None:
           f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
     for name in names:
         for lns in fixed.get(args.lns, [auto_lns(name)]):
-            rows.append(
-                run(name, args.scale, args.workers, args.deterministic, lns, args.subsolvers)
-            )
+            columns = {"on": True, "off": False, "auto": None}[args.columns]
+            given = (args.scale, args.workers, args.deterministic, lns, args.subsolvers)
+            rows.append(run(name, *given, columns))
             rows[-1]["load"] = os.getloadavg()[0]  # the machine's 1-minute load at the end
             _print_row(rows[-1])
     met = sum(r["met"] for r in rows)
     print(f"{met}/{len(rows)} runs meet their target ({machine()})")
     settings = {"scale": args.scale, "workers": args.workers, "deterministic": args.deterministic,
-                "lns": args.lns, "subsolvers": list(args.subsolvers)}  # fmt: skip
+                "lns": args.lns, "columns": args.columns,
+                "subsolvers": list(args.subsolvers)}  # fmt: skip
     write_result("roster_curtois", {**settings, "rows": rows})
 
 

@@ -45,6 +45,18 @@ Lns = Annotated[
     ),
 ]
 
+Columns = Annotated[
+    bool | None,
+    typer.Option(
+        "--columns/--no-columns",
+        help="Start with column generation (each officer's roster a column of a linear "
+        "programme, then diving and the search), where every rule but cover concerns one "
+        "officer. Default: for such models of 20,000 to 100,000 officer-day-tour variables "
+        "(docs/roster.md).",
+        show_default=False,
+    ),
+]
+
 
 @contextmanager
 def solving(time_limit: float):
@@ -74,12 +86,13 @@ def _options(
     seed: int,
     deterministic: bool = False,
     lns: bool | None = None,
+    columns: bool | None = None,
 ):
     from forceplan.roster.solve import SolveOptions
 
     return SolveOptions(
         time_limit_seconds=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-        lns=lns,
+        lns=lns, column_generation=columns,
     )  # fmt: skip
 
 
@@ -124,6 +137,7 @@ def build(
     seed: Seed = 0,
     deterministic: Deterministic = False,
     lns: Lns = None,
+    columns: Columns = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV of the roster.")
     ] = None,
@@ -142,8 +156,8 @@ def build(
         plan, _, _ = build_roster(
             db, unit, parse_date(date_from, "--from"), weeks, force=force,
             rules=load_rules(rules), requirement=requirement,
-            options=_options(time_limit, workers, seed, deterministic, lns), on_progress=update,
-            keep_published=keep_published,
+            options=_options(time_limit, workers, seed, deterministic, lns, columns),
+            on_progress=update, keep_published=keep_published,
         )  # fmt: skip
     _print_summary(plan, plan.summary)
     if output:
@@ -335,6 +349,7 @@ def benchmark(
     workers: Workers = 2,
     seed: Seed = 0,
     lns: Lns = None,
+    columns: Columns = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV employee,day,shift.")
     ] = None,
@@ -346,7 +361,7 @@ def benchmark(
     from forceplan.roster.solve import solve_roster
 
     problem = read_instance(instance)
-    options = _options(time_limit, workers, seed, lns=lns)
+    options = _options(time_limit, workers, seed, lns=lns, columns=columns)
     with solving(time_limit) as update:
         solution = solve_roster(problem, BENCHMARK_RULES, options, update)
     breaches = check_roster(problem, solution.roster)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
-from forceplan.roster import windowed, windows
+from forceplan.roster import colgen, windowed, windows
 from forceplan.roster.explain import Explanation, explain_solution
 from forceplan.roster.infeasible import explain_infeasible
 from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings, set_parameters
@@ -97,6 +97,13 @@ class SolveOptions:
     decompose: bool | None = None
     #: When no roster meets the hard rules, find which rules conflict (it takes time).
     explain_infeasible: bool = True
+    #: Column generation first (colgen.py): each officer's whole roster a column, a linear
+    #: programme choosing their mix, diving to one roster each, then the large-neighbourhood
+    #: search. Only where every rule but cover concerns one officer (colgen.applies). None: by
+    #: size (uses_column_generation); ignored in deterministic mode and with a hint.
+    column_generation: bool | None = None
+    #: The share of the time column generation and diving may take before the search.
+    column_generation_share: float = 0.5
 
 
 @dataclass
@@ -300,6 +307,10 @@ def solve_roster(
         if options.complete_hint:
             _complete_hint(ctx, options)
     relaxed, counts = _relaxation(ctx, config, options)
+    if uses_column_generation(problem, config, options) and ctx.penalties:
+        solved = _by_columns(ctx, config, options, started, relaxed, on_progress)
+        if solved is not None:
+            return solved
     decompose = options.decompose
     if decompose is None:
         decompose = not options.hint and windows.should_decompose(problem, config)
@@ -355,6 +366,98 @@ def solve_roster(
     bound = float(math.ceil(bound - 1e-6)) if ctx.penalties else 0.0
     optimal = status == cp_model.OPTIMAL or objective <= bound
     return _solution(ctx, solver, objective, bound, optimal, started, progress)
+
+
+def uses_column_generation(
+    problem: RosterProblem, config: RuleConfig | None, options: SolveOptions
+) -> bool:
+    """Whether the solve starts with column generation (colgen.py): when told to, or by
+    default for models of COLUMN_GENERATION_MIN_VARIABLES to COLUMN_GENERATION_MAX_VARIABLES
+    officer-day-tour variables; never in deterministic mode, with a hint (re-rostering starts
+    from the published roster), or where some rule ties officers together."""
+    if options.deterministic or options.hint or options.column_generation is False:
+        return False
+    if not colgen.applies(problem, config):
+        return False
+    if options.column_generation:
+        return True
+    size = windows.variables(problem)
+    return COLUMN_GENERATION_MIN_VARIABLES <= size <= COLUMN_GENERATION_MAX_VARIABLES
+
+
+#: Models column generation starts by default (officer-day-tour variables): see
+#: docs/decisions.md, session 19.
+COLUMN_GENERATION_MIN_VARIABLES = 20_000
+COLUMN_GENERATION_MAX_VARIABLES = 100_000
+
+
+def _by_columns(
+    ctx: ModelContext,
+    config: RuleConfig | None,
+    options: SolveOptions,
+    started: float,
+    relaxed: float,
+    on_progress: Callable[[SolveProgress], None] | None,
+) -> RosterSolution | None:
+    """Column generation's roster, improved by the large-neighbourhood search for the rest of
+    the time; None (the ordinary route follows) when it found none or the full model could not
+    take it in."""
+    progress = _Progress(on_progress, relaxed, started)
+    deadline = started + options.time_limit_seconds
+    until = started + options.column_generation_share * options.time_limit_seconds
+    floor = [relaxed]
+
+    def report(stage: str, value: float) -> None:
+        progress.enter(f"{stage} (relaxation {value:,.0f})")
+
+    found = colgen.solve(ctx.problem, config, until, options.workers, on_progress=report)
+    if found is None:
+        return None
+    if found.bound is not None:
+        floor[0] = max(relaxed, float(math.ceil(found.bound - 1e-6)))
+        progress.floor = floor[0]
+    solver = windowed._scored(ctx, found.roster, max(10.0, 0.05 * options.time_limit_seconds))
+    if solver is None:
+        return None
+    progress.stage = "column generation"
+    progress.report(round(solver.objective_value), floor[0])
+    bound = floor[0]
+    left = deadline - time.perf_counter()
+    if round(solver.objective_value) > bound and left > 0:
+        if uses_lns(ctx.problem, options):
+            progress.stage = "a few officers or days at a time"
+            solver, bound = _improve(ctx, solver, options, deadline, bound, progress)
+        else:  # a small model: the full model from the columns' roster
+            progress.stage = ""
+            whole, status = _from_solution(ctx, solver, options, left, progress)
+            if status == cp_model.OPTIMAL:
+                bound = max(bound, whole.objective_value)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                bound = max(bound, whole.best_objective_bound)
+                if whole.objective_value <= solver.objective_value:
+                    solver = whole
+    objective = round(solver.objective_value)
+    bound = float(math.ceil(bound - 1e-6))
+    return _solution(ctx, solver, objective, bound, objective <= bound, started, progress)
+
+
+def _from_solution(
+    ctx: ModelContext,
+    start: cp_model.CpSolver,
+    options: SolveOptions,
+    seconds: float,
+    progress: _Progress,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """The full model for ``seconds``, hinted with every value of ``start``'s solution."""
+    values = start.response_proto.solution
+    ctx.model.clear_hints()
+    ctx.model.proto.solution_hint.vars.extend(range(len(values)))
+    ctx.model.proto.solution_hint.values.extend(values)
+    solver = cp_model.CpSolver()
+    configure(solver, dataclasses.replace(options, time_limit_seconds=seconds))
+    status = solver.solve(ctx.model, progress)
+    ctx.model.clear_hints()
+    return solver, status
 
 
 def _solution(

@@ -1,0 +1,226 @@
+"""Column generation (roster/colgen.py): when it applies, that its rosters pass the checker
+with their own objective, that its bound never exceeds the optimum, that pricing finds what the
+master needs, and that solve_roster uses it only where it should."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from forceplan.errors import InfeasibleRosterError
+from forceplan.roster import colgen
+from forceplan.roster import solve as solve_module
+from forceplan.roster.checker import check_roster, roster_penalty
+from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
+from forceplan.roster.model import RuleConfig
+from forceplan.roster.problem import Cover, Officer, Request, RosterProblem, Tour
+from forceplan.roster.solve import SolveOptions, solve_roster, uses_column_generation
+from forceplan.roster.windows import variables
+from tests.conftest import shared_data
+from tests.roster.test_optimiser_properties import HARD_AND_OBJECTIVE, problems
+from tests.roster.test_solve import small_unit
+
+EARLY, LATE = Tour("E", 480, cannot_follow=frozenset()), Tour("L", 480)
+
+
+def tiny(officers: int = 3, days: int = 7, need: int = 2) -> RosterProblem:
+    """A week of two tours, ``need`` officers wanted on each (100 a head short, 1 over), each
+    officer working 3-5 tours in runs of at most 3, and a few requests."""
+    people = tuple(
+        Officer(f"O{i}", max_total_minutes=5 * 480, min_total_minutes=3 * 480,
+                max_consecutive_days=3)
+        for i in range(officers)
+    )  # fmt: skip
+    covers = tuple(
+        Cover(f"{d}{t.code}", ((d, t.code),), need, weight_under=100, weight_over=1)
+        for d in range(days)
+        for t in (EARLY, LATE)
+    )
+    requests = (
+        Request("O0", 0, None, 5, on=False),
+        Request("O1", 2, "L", 3),
+        Request("O2", 4, "E", 2, on=False),
+    )
+    return RosterProblem(days, (EARLY, LATE), people, covers, requests[:officers])
+
+
+#: the rules of tiny(): the benchmark's
+RULES = BENCHMARK_RULES
+
+
+def test_applies_only_where_no_rule_ties_officers_together():
+    problem = tiny()
+    assert colgen.applies(problem, RULES)
+    # no weighted cover: nothing for the master to choose
+    flat = dataclasses.replace(problem, covers=tuple(
+        dataclasses.replace(c, weight_under=0, weight_over=0) for c in problem.covers))  # fmt: skip
+    assert not colgen.applies(flat, RULES)
+    assert not colgen.applies(problem, RuleConfig(only=RULES.only - {"cover"}))
+    # a minimum on some cover, or a student officer, ties officers together
+    floor = dataclasses.replace(problem, covers=(
+        dataclasses.replace(problem.covers[0], minimum=1), *problem.covers[1:]))  # fmt: skip
+    assert not colgen.applies(floor, RuleConfig())
+    tutored = dataclasses.replace(problem.officers[0], tutor_id="O1")
+    student = dataclasses.replace(problem, officers=(tutored, *problem.officers[1:]))
+    assert not colgen.applies(student, RuleConfig())
+    # fairness over weekends ties them (a week has one), unless weighted nothing
+    assert not colgen.applies(problem, RuleConfig())
+    assert colgen.applies(problem, RuleConfig(weights={"fair_weekends": 0}))
+
+
+def test_its_roster_passes_the_checker_and_its_bound_is_below_the_optimum():
+    problem = tiny()
+    found = colgen.solve(problem, RULES, time.perf_counter() + 10)
+    assert found is not None
+    assert check_roster(problem, found.roster) == []
+    assert found.objective == roster_penalty(problem, found.roster).total
+    optimum = solve_roster(
+        problem, RULES, SolveOptions(time_limit_seconds=20, column_generation=False)
+    )
+    assert optimum.status == "optimal"
+    assert found.bound is not None
+    assert found.bound <= optimum.objective + 1e-6
+    assert found.objective >= optimum.objective
+    # the master's relaxation is tight here: its bound proves the optimum to within one
+    assert optimum.objective - found.bound < 1 + 1e-6
+
+
+def test_pricing_finds_the_column_of_least_reduced_cost():
+    problem = tiny(officers=1)
+    master = colgen.Master(problem, RULES, workers=1)
+    try:
+        # cover on late tours is worth 10 a head, early tours nothing: the officer should
+        # work as many lates as the rules allow (5 tours in runs of at most 3)
+        duals = [10.0 if c.slots[0][1] == "L" else 0.0 for c in master.covers]
+        priced = master.price(0, duals, 5.0)
+        assert priced.optimal
+        best = priced.columns[-1]
+        assert sorted(best.tours.values()) == ["L"] * 5
+        # the request for day 0 off (weight 5) is met: five lates on other days cost nothing
+        assert best.cost == 0 and 0 not in best.tours
+        assert master.reduced_cost(0, best, duals, 0.0) == pytest.approx(best.cost - 50)
+        assert priced.bound <= best.cost - 50 + 1e-9
+    finally:
+        master.pool.shutdown()
+
+
+def test_an_officer_with_no_roster_of_their_own_makes_it_step_aside():
+    problem = tiny()
+    # O0 must work at least 3 tours but every day is off: no roster meets the hard rules
+    problem = dataclasses.replace(problem, days_off={"O0": frozenset(range(7))})
+    assert colgen.solve(problem, RULES, time.perf_counter() + 5) is None
+    with pytest.raises(InfeasibleRosterError) as raised:
+        solve_roster(problem, RULES, SolveOptions(time_limit_seconds=5, column_generation=True))
+    assert "total_minutes" in raised.value.conflicts or "days_off" in raised.value.conflicts
+
+
+def test_solve_roster_starts_with_columns_only_where_it_should():
+    problem = tiny()
+    on = SolveOptions(column_generation=True)
+    assert uses_column_generation(problem, RULES, on)
+    assert not uses_column_generation(problem, RULES, dataclasses.replace(on, deterministic=True))
+    assert not uses_column_generation(problem, RULES, dataclasses.replace(on, hint={"O0": {}}))
+    assert not uses_column_generation(problem, RULES, SolveOptions(column_generation=False))
+    assert not uses_column_generation(problem, RuleConfig(), on)  # fair_weekends ties them
+    # by default, by size: this week of 3 officers is far below the smallest
+    assert not uses_column_generation(problem, RULES, SolveOptions())
+
+    def unit(officers: int) -> RosterProblem:
+        people = (dataclasses.replace(problem.officers[0], id=f"O{i}") for i in range(officers))
+        return dataclasses.replace(problem, officers=tuple(people))
+
+    per_officer = variables(unit(1))
+    smallest = solve_module.COLUMN_GENERATION_MIN_VARIABLES // per_officer + 1
+    largest = solve_module.COLUMN_GENERATION_MAX_VARIABLES // per_officer
+    assert uses_column_generation(unit(smallest), RULES, SolveOptions())
+    assert uses_column_generation(unit(largest), RULES, SolveOptions())
+    assert not uses_column_generation(unit(largest + 1), RULES, SolveOptions())
+    assert not uses_column_generation(unit(smallest - 2), RULES, SolveOptions())
+
+
+def test_solve_roster_by_columns_reports_progress_and_a_valid_bound(monkeypatch):
+    problem = tiny(officers=4)
+    used = []
+    real = colgen.solve
+    monkeypatch.setattr(colgen, "solve", lambda *a, **k: used.append(1) or real(*a, **k))
+    steps = []
+    options = SolveOptions(time_limit_seconds=6, column_generation=True)
+    solution = solve_roster(problem, RULES, options, on_progress=steps.append)
+    assert used
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total
+    assert solution.bound <= solution.objective
+    assert any(s.stage.startswith("column generation") for s in steps)
+    rosters = [s for s in steps if s.objective is not None]
+    assert rosters and all(s.bound <= s.objective + 1e-6 for s in rosters)
+
+
+def test_large_units_use_the_search_after_the_columns(monkeypatch):
+    problem = small_unit()
+    config = RuleConfig(disabled=HARD_AND_OBJECTIVE.disabled | {"tutor", "minimum_cover"})
+    if not colgen.applies(problem, config):
+        pytest.skip("the small unit has rules tying officers")
+    searched = []
+    real = solve_module._improve
+    monkeypatch.setattr(
+        solve_module, "_improve", lambda *a, **k: searched.append(1) or real(*a, **k)
+    )
+    options = SolveOptions(time_limit_seconds=8, column_generation=True, lns=True)
+    solution = solve_roster(problem, config, options)
+    assert check_roster(problem, solution.roster) == []
+    assert solution.objective == roster_penalty(problem, solution.roster).total
+    assert searched or solution.status == "optimal"
+
+
+CG_RULES = RuleConfig(disabled=HARD_AND_OBJECTIVE.disabled | {"tutor", "minimum_cover"})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_every_column_generation_roster_passes_the_checker(problem):
+    problem = dataclasses.replace(
+        problem,
+        officers=tuple(dataclasses.replace(o, tutor_id=None) for o in problem.officers),
+        covers=tuple(dataclasses.replace(c, minimum=0) for c in problem.covers),
+    )
+    if not colgen.applies(problem, CG_RULES):
+        return
+    found = colgen.solve(problem, CG_RULES, time.perf_counter() + 5, workers=1)
+    try:
+        optimum = solve_roster(problem, CG_RULES, SolveOptions(
+            time_limit_seconds=5, workers=1, column_generation=False))  # fmt: skip
+    except InfeasibleRosterError:
+        optimum = None
+    if found is None:
+        # some officer has no roster of their own: the whole has none either
+        assert optimum is None
+        return
+    assert check_roster(problem, found.roster) == []
+    assert found.objective == roster_penalty(problem, found.roster).total
+    assert optimum is not None
+    if optimum.status == "optimal":
+        assert found.objective >= optimum.objective
+        if found.bound is not None:
+            assert found.bound <= optimum.objective + 1e-6
+
+
+def test_instance_one_reaches_its_optimum():
+    problem = read_instance(shared_data("curtois_shift_scheduling", "Instance1.txt"))
+    options = SolveOptions(time_limit_seconds=30, column_generation=True)
+    solution = solve_roster(problem, BENCHMARK_RULES, options)
+    assert solution.objective == 607
+    assert check_roster(problem, solution.roster) == []
+
+
+def test_generation_stops_once_the_master_stops_falling():
+    now = time.perf_counter()
+    flat = [(now - 100, 1000.0), (now - 50, 999.9), (now - 1, 999.8)]
+    assert colgen._tailing_off(flat, now - 100)
+    falling = [(now - 100, 1000.0), (now - 50, 990.0), (now - 1, 900.0)]
+    assert not colgen._tailing_off(falling, now - 100)
+    # too young to judge: less than twice the window (at least TAIL_SECONDS) has passed
+    young = [(now - 15, 1000.0), (now - 1, 1000.0)]
+    assert not colgen._tailing_off(young, now - 15)
