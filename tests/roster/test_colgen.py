@@ -125,20 +125,17 @@ def test_solve_roster_starts_with_columns_only_where_it_should():
     assert not uses_column_generation(problem, RULES, dataclasses.replace(on, hint={"O0": {}}))
     assert not uses_column_generation(problem, RULES, SolveOptions(column_generation=False))
     assert not uses_column_generation(problem, RuleConfig(), on)  # fair_weekends ties them
-    # by default, by size: this week of 3 officers is far below the smallest
-    assert not uses_column_generation(problem, RULES, SolveOptions())
+    # by default, by size: up to COLUMN_GENERATION_MAX_VARIABLES
+    assert uses_column_generation(problem, RULES, SolveOptions())
 
     def unit(officers: int) -> RosterProblem:
         people = (dataclasses.replace(problem.officers[0], id=f"O{i}") for i in range(officers))
         return dataclasses.replace(problem, officers=tuple(people))
 
-    per_officer = variables(unit(1))
-    smallest = solve_module.COLUMN_GENERATION_MIN_VARIABLES // per_officer + 1
-    largest = solve_module.COLUMN_GENERATION_MAX_VARIABLES // per_officer
-    assert uses_column_generation(unit(smallest), RULES, SolveOptions())
+    largest = solve_module.COLUMN_GENERATION_MAX_VARIABLES // variables(unit(1))
     assert uses_column_generation(unit(largest), RULES, SolveOptions())
     assert not uses_column_generation(unit(largest + 1), RULES, SolveOptions())
-    assert not uses_column_generation(unit(smallest - 2), RULES, SolveOptions())
+    assert uses_column_generation(unit(largest + 1), RULES, on)
 
 
 def test_solve_roster_by_columns_reports_progress_and_a_valid_bound(monkeypatch):

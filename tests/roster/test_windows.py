@@ -70,7 +70,8 @@ def _solve(sub, config, seconds, hint):
     return solve_roster(
         sub, config, SolveOptions(time_limit_seconds=seconds, hint=hint, decompose=False,
                                   explain_infeasible=False, cover_bound=False,
-                                  first_roster_grace_seconds=0 if hint else 10)
+                                  first_roster_grace_seconds=0 if hint else 10,
+                                  column_generation=False)
     ).roster  # fmt: skip
 
 
@@ -82,7 +83,8 @@ def problem() -> RosterProblem:
 @pytest.fixture(scope="module")
 def whole(problem) -> dict:
     """A roster of the whole horizon from the full model."""
-    return solve_roster(problem, BENCHMARK_RULES, SolveOptions(time_limit_seconds=4)).roster
+    options = SolveOptions(time_limit_seconds=4, column_generation=False)
+    return solve_roster(problem, BENCHMARK_RULES, options).roster
 
 
 @pytest.mark.parametrize("first_weekday", range(7))
@@ -377,7 +379,8 @@ def test_a_long_horizon_whose_one_model_has_no_roster_in_time_goes_to_the_window
     assert not windows.should_decompose(problem, BENCHMARK_RULES)
     calls = _full_model_gives_up_once(monkeypatch)
     improved_from = _recording_improve(monkeypatch)
-    solution = solve_roster(problem, BENCHMARK_RULES, SolveOptions(time_limit_seconds=12))
+    options = SolveOptions(time_limit_seconds=12, column_generation=False)
+    solution = solve_roster(problem, BENCHMARK_RULES, options)
     # one model was given a share of the time to find a roster; the windows' own solves
     # (and the whole horizon's on the hard rules) were not
     name, give_up = calls[0]
@@ -393,7 +396,8 @@ def test_only_a_horizon_the_windows_could_take_gives_up_on_one_model(problem, mo
     calls = _full_model_gives_up_once(monkeypatch)
     improved_from = _recording_improve(monkeypatch)
     # told not to decompose; police rules (fatigue and fairness the windows cannot compare)
-    solve_roster(problem, BENCHMARK_RULES, SolveOptions(time_limit_seconds=2, decompose=False))
+    options = SolveOptions(time_limit_seconds=2, decompose=False, column_generation=False)
+    solve_roster(problem, BENCHMARK_RULES, options)
     police = dataclasses.replace(problem, settings=RuleSettings())
     solve_roster(police, RuleConfig(), SolveOptions(time_limit_seconds=2))
     assert [give_up for _, give_up in calls] == [None, None]

@@ -141,7 +141,7 @@ def by_windows(
         clock.used(seconds + grace)
         sub_options = dataclasses.replace(
             options, time_limit_seconds=seconds, hint=hint, lns=False, decompose=False,
-            explain_infeasible=False, first_roster_grace_seconds=grace,
+            explain_infeasible=False, first_roster_grace_seconds=grace, column_generation=False,
         )  # fmt: skip
         return engine.solve_roster(sub, sub_config, sub_options).roster
 
