@@ -51,7 +51,7 @@ Columns = Annotated[
         "--columns/--no-columns",
         help="Start with column generation (each officer's roster a column of a linear "
         "programme, then diving and the search), where every rule but cover concerns one "
-        "officer. Default: for such models of 20,000 to 100,000 officer-day-tour variables "
+        "officer. Default: for such models of up to 100,000 officer-day-tour variables "
         "(docs/roster.md).",
         show_default=False,
     ),
