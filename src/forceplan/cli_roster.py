@@ -52,7 +52,7 @@ Columns = Annotated[
         help="Start with column generation (each officer's roster a column of a linear "
         "programme, then diving and the search), where every rule but cover concerns one "
         "officer. Default: for such models of up to 100,000 officer-day-tour variables "
-        "over at most 56 days (docs/roster.md).",
+        "(docs/roster.md).",
         show_default=False,
     ),
 ]

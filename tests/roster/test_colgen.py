@@ -136,12 +136,6 @@ def test_solve_roster_starts_with_columns_only_where_it_should():
     assert uses_column_generation(unit(largest), RULES, SolveOptions())
     assert not uses_column_generation(unit(largest + 1), RULES, SolveOptions())
     assert uses_column_generation(unit(largest + 1), RULES, on)
-    # nor over long horizons
-    longest = solve_module.COLUMN_GENERATION_MAX_DAYS
-    assert uses_column_generation(dataclasses.replace(problem, days=longest), RULES, SolveOptions())
-    too_long = dataclasses.replace(problem, days=longest + 1)
-    assert not uses_column_generation(too_long, RULES, SolveOptions())
-    assert uses_column_generation(too_long, RULES, on)
 
 
 def test_solve_roster_by_columns_reports_progress_and_a_valid_bound(monkeypatch):

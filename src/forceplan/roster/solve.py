@@ -372,8 +372,7 @@ def uses_column_generation(
     problem: RosterProblem, config: RuleConfig | None, options: SolveOptions
 ) -> bool:
     """Whether the solve starts with column generation (colgen.py): when told to, or by
-    default for models of at most COLUMN_GENERATION_MAX_VARIABLES officer-day-tour variables
-    over at most COLUMN_GENERATION_MAX_DAYS days;
+    default for models of at most COLUMN_GENERATION_MAX_VARIABLES officer-day-tour variables;
     never in deterministic mode, with a hint (re-rostering starts from the published roster),
     where some rule ties officers together (colgen.applies), or (unless told) when the
     windows are asked for (``decompose`` True)."""
@@ -385,7 +384,6 @@ def uses_column_generation(
         return False
     return bool(options.column_generation) or (
         windows.variables(problem) <= COLUMN_GENERATION_MAX_VARIABLES
-        and problem.days <= COLUMN_GENERATION_MAX_DAYS
     )
 
 
@@ -395,10 +393,6 @@ def uses_column_generation(
 #: have not been measured with it, and their long horizons make each officer's pricing model
 #: a half-year or a year.
 COLUMN_GENERATION_MAX_VARIABLES = 100_000
-#: ... and horizons of at most this many days: on Curtois Instance19 (84 days, 40 staff) at
-#: 600 s it gave 3,372 (7.1% above best-known, no bound proved: its pricing solves ran out of
-#: time), where the search alone had given 3.2%. Every horizon it won on was 56 days or less.
-COLUMN_GENERATION_MAX_DAYS = 56
 
 
 def _by_columns(
