@@ -162,9 +162,9 @@ def main() -> None:
     rows = []
     print(f"{'instance':<11} {'lns':<4} {'limit':>6} {'obj':>7} {'best':>7} {'gap':>7} "
           f"{'target':>6} {'t_final':>7} {'wall':>6} {'load':>5} met")  # fmt: skip
+    columns = {"on": True, "off": False, "auto": None}[args.columns]
     for name in names:
         for lns in fixed.get(args.lns, [auto_lns(name)]):
-            columns = {"on": True, "off": False, "auto": None}[args.columns]
             given = (args.scale, args.workers, args.deterministic, lns, args.subsolvers)
             rows.append(run(name, *given, columns))
             rows[-1]["load"] = os.getloadavg()[0]  # the machine's 1-minute load at the end

@@ -126,9 +126,6 @@ class ColumnGenerationResult:
     objective: int
     #: the master's Lagrangian bound, when proved (every pricing solve optimal), else None
     bound: float | None
-    lp_value: float
-    columns: int
-    seconds: float
 
 
 class Master:
@@ -242,7 +239,7 @@ class Master:
         collect = _Collect(ctx)
         status = solver.solve(ctx.model, collect)
         if status == cp_model.INFEASIBLE:
-            raise _NoRoster(i, proved=True)
+            raise _NoRoster(i)
         # each day's duals are rounded by at most half a unit
         slack = 0.5 * self.problem.days / DUAL_SCALE
         bound = solver.best_objective_bound / DUAL_SCALE - slack
@@ -254,7 +251,7 @@ class Master:
             self.pool.map(lambda i: self.price(i, None, seconds), range(len(self.pricers)))
         ):
             if not priced.columns:
-                raise _NoRoster(i, proved=False)
+                raise _NoRoster(i)
             self.add(i, priced.columns[-1])
 
     def generate(
@@ -292,18 +289,18 @@ class Master:
                     on_pass(self.value)
                 continue
             quiet.extend(found)
-            if len(quiet) >= len(free):
-                return self._bound(duals, mus, quiet, free)
+            if len(quiet) >= len(free):  # its first len(free) are each officer once
+                return self._bound(duals, quiet[: len(free)])
         return None
 
-    def _bound(self, duals, mus, priced: list[_Priced], free: list[int]) -> float | None:
-        """The Lagrangian bound at ``duals`` when every officer's pricing was optimal: the
-        cover's worth plus, per officer, the least own cost less cover worth (fixed officers
-        count their column)."""
+    def _bound(self, duals: list[float], priced: list[_Priced]) -> float | None:
+        """The Lagrangian bound at ``duals`` when no officer is fixed and each one's pricing
+        (``priced``, one per officer) was optimal: the cover's worth plus, per officer, the
+        least own cost less cover worth."""
         if self.fixed or not all(p.optimal for p in priced):
             return None
         worth = sum(c.requirement * d for c, d in zip(self.covers, duals, strict=True))
-        return worth + sum(p.bound for p in priced[: len(free)])
+        return worth + sum(p.bound for p in priced)
 
 
 #: Column generation stops early (tailing off) when the master has fallen by less than
@@ -331,13 +328,8 @@ class _MasterFailed(Exception):
 
 
 class _NoRoster(Exception):
-    """Officer ``officer`` has no roster that meets the hard rules on their own (``proved``),
-    or none was found in the pricing solve's time."""
-
-    def __init__(self, officer: int, proved: bool) -> None:
-        super().__init__(officer)
-        self.officer = officer
-        self.proved = proved
+    """An officer (the argument) has no roster that meets the hard rules on their own, or none
+    was found in the pricing solve's time."""
 
 
 #: Share of the free officers fixed each diving step (at least one).
@@ -349,39 +341,35 @@ def solve(
     config: RuleConfig | None,
     deadline: float,
     workers: int = 2,
-    dive_share: float = 0.3,
+    dive_time_share: float = 0.3,
     on_progress: Callable[[str, float], None] | None = None,
 ) -> ColumnGenerationResult | None:
     """A roster by column generation and diving, by ``deadline``: the master's relaxation for
-    up to ``1 - dive_share`` of the time, diving for the rest. None when some officer has no
-    roster that meets the hard rules on their own (the caller explains that)."""
+    up to ``1 - dive_time_share`` of the time, diving for the rest. None when some officer has
+    no roster that meets the hard rules on their own (the caller explains that), none was
+    found in time, or GLOP failed."""
     started = time.perf_counter()
     report = on_progress or (lambda stage, value: None)
     master = Master(problem, config, workers)
     try:
         master.start(START_SECONDS)
-        relax_until = started + (1 - dive_share) * (deadline - started)
+        relax_until = started + (1 - dive_time_share) * (deadline - started)
         bound = master.generate(relax_until, lambda v: report("column generation", v))
-        lp_value = master.value
-        report("column generation", lp_value)
+        report("column generation", master.value)
         roster = _dive(master, deadline, report)
     except (_NoRoster, _MasterFailed):
         return None
     finally:
         master.pool.shutdown(wait=True)
-    objective = round(master.value)
-    return ColumnGenerationResult(
-        roster, objective, bound, lp_value, sum(map(len, master.columns)),
-        time.perf_counter() - started,
-    )  # fmt: skip
+    return ColumnGenerationResult(roster, round(master.value), bound)
 
 
 def _dive(master: Master, deadline: float, report: Callable[[str, float], None]) -> Roster:
     """Fix officers to their largest-share column a few at a time, generating columns for the
     rest in between, until each has one; at ``deadline``, every free officer's largest."""
     n = len(master.pricers)
+    master.solve()
     while len(master.fixed) < n:
-        master.solve()
         free = [i for i in range(n) if i not in master.fixed]
         best = {i: max(master.columns[i], key=master.share) for i in free}
         ranked = sorted(free, key=lambda i: -master.share(best[i]))
@@ -395,8 +383,9 @@ def _dive(master: Master, deadline: float, report: Callable[[str, float], None])
             # the rest's share of the remaining time, in proportion to the officers left
             steps = max(1.0, math.log(max(left, 1)) / -math.log(1 - DIVE_SHARE))
             until = now + max(0.0, deadline - now) / steps
-            master.generate(min(until, deadline))
-        master.solve()
+            master.generate(min(until, deadline))  # leaves the master solved
+        else:
+            master.solve()
         report(f"diving: {len(master.fixed)} of {n} officers fixed", master.value)
     roster: Roster = {}
     for i, officer in enumerate(master.problem.officers):

@@ -234,11 +234,16 @@ def _complete_hint(ctx: ModelContext, options: SolveOptions) -> bool:
     solver = solve_hinted(ctx, max(1.0, 0.2 * options.time_limit_seconds))
     if solver is None:
         return False
+    _hint_solution(ctx, solver)
+    return True
+
+
+def _hint_solution(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
+    """Hint every variable of the model with its value in ``solver``'s solution."""
     values = solver.response_proto.solution
     ctx.model.clear_hints()
     ctx.model.proto.solution_hint.vars.extend(range(len(values)))
     ctx.model.proto.solution_hint.values.extend(values)
-    return True
 
 
 def _relaxation(
@@ -409,7 +414,6 @@ def _by_columns(
     progress = _Progress(on_progress, relaxed, started)
     deadline = started + options.time_limit_seconds
     until = started + options.column_generation_share * options.time_limit_seconds
-    floor = [relaxed]
 
     def report(stage: str, value: float) -> None:
         progress.enter(f"{stage} (relaxation {value:,.0f})")
@@ -418,14 +422,13 @@ def _by_columns(
     if found is None:
         return None
     if found.bound is not None:
-        floor[0] = max(relaxed, float(math.ceil(found.bound - 1e-6)))
-        progress.floor = floor[0]
+        progress.floor = max(relaxed, float(math.ceil(found.bound - 1e-6)))
     solver = windowed._scored(ctx, found.roster, max(10.0, 0.05 * options.time_limit_seconds))
     if solver is None:
         return None
+    bound = progress.floor
     progress.stage = "column generation"
-    progress.report(round(solver.objective_value), floor[0])
-    bound = floor[0]
+    progress.report(round(solver.objective_value), bound)
     left = deadline - time.perf_counter()
     if round(solver.objective_value) > bound and left > 0:
         if uses_lns(ctx.problem, options):
@@ -434,8 +437,6 @@ def _by_columns(
         else:  # a small model: the full model from the columns' roster
             progress.stage = ""
             whole, status = _from_solution(ctx, solver, options, left, progress)
-            if status == cp_model.OPTIMAL:
-                bound = max(bound, whole.objective_value)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 bound = max(bound, whole.best_objective_bound)
                 if whole.objective_value <= solver.objective_value:
@@ -453,10 +454,7 @@ def _from_solution(
     progress: _Progress,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """The full model for ``seconds``, hinted with every value of ``start``'s solution."""
-    values = start.response_proto.solution
-    ctx.model.clear_hints()
-    ctx.model.proto.solution_hint.vars.extend(range(len(values)))
-    ctx.model.proto.solution_hint.values.extend(values)
+    _hint_solution(ctx, start)
     solver = cp_model.CpSolver()
     configure(solver, dataclasses.replace(options, time_limit_seconds=seconds))
     status = solver.solve(ctx.model, progress)
