@@ -221,3 +221,65 @@ def test_generation_stops_once_the_master_stops_falling():
     # too young to judge: less than twice the window (at least TAIL_SECONDS) has passed
     young = [(now - 15, 1000.0), (now - 1, 1000.0)]
     assert not colgen._tailing_off(young, now - 15)
+
+
+def _generated(problem: RosterProblem, seconds: float = 5.0) -> colgen.Master:
+    master = colgen.Master(problem, RULES, workers=1)
+    master.start(seconds)
+    master.generate(time.perf_counter() + seconds)
+    return master
+
+
+def test_fixing_a_day_binds_the_pricing_model_and_the_master():
+    master = _generated(tiny())
+    try:
+        assert master.columns[0]
+        duals, _ = master.solve()
+        master.fix_day(0, 3, "E")
+        master.fix_day(0, 4, None)
+        for column in master.columns[0]:
+            keeps = column.tours.get(3) == "E" and 4 not in column.tours
+            assert (column.var.ub() > 0) == keeps
+        priced = master.price(0, duals, 5.0)
+        assert priced.columns
+        assert all(c.tours.get(3) == "E" and 4 not in c.tours for c in priced.columns)
+        for column in priced.columns:
+            master.add(0, column)
+        master.solve()
+        assert all(
+            master.share(c) < 1e-9 for c in master.columns[0] if c.tours.get(3) != "E"
+        )
+        assert master.days[0] == {3: "E", 4: None}
+        # a fixed day restricts the master: no Lagrangian bound is claimed from it
+        assert master._bound(duals, [priced] * len(master.pricers)) is None
+    finally:
+        master.pool.shutdown()
+
+
+@pytest.mark.parametrize("seconds", [0.0, 10.0])
+def test_the_dive_gives_every_officer_a_roster_that_keeps_their_fixed_days(seconds):
+    problem = tiny(officers=4, need=2)
+    master = _generated(problem)
+    try:
+        roster = colgen._dive(master, time.perf_counter() + seconds, lambda stage, v: None)
+    finally:
+        master.pool.shutdown()
+    assert set(roster) == {o.id for o in problem.officers}
+    assert check_roster(problem, roster) == []
+    for i, officer in enumerate(problem.officers):
+        assert master.fixed[i].tours == {d: c for d, c in roster[officer.id].items() if c}
+        for d, code in master.days[i].items():
+            assert roster[officer.id][d] == code
+    # the master's value is the roster's own cost once every officer is fixed
+    assert round(master.value) == roster_penalty(problem, roster).total
+
+
+def test_a_master_glop_cannot_solve_is_retried_from_scratch_then_reported():
+    master = _generated(tiny())
+    try:
+        for column in master.columns[0]:  # officer 0 left without a roster: no solution
+            column.var.SetBounds(0, 0)
+        with pytest.raises(colgen._MasterFailed):
+            master.solve()
+    finally:
+        master.pool.shutdown()
