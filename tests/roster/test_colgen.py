@@ -252,6 +252,13 @@ def test_fixing_a_day_binds_the_pricing_model_and_the_master():
         assert master.days[0] == {3: "E", 4: None}
         # a fixed day restricts the master: no Lagrangian bound is claimed from it
         assert master._bound(duals, [priced] * len(master.pricers)) is None
+        # undone, the pricing model and the master's columns are free again: a late on day 3,
+        # the only cover worth anything, is taken
+        master.unfix_days(0, [3, 4])
+        assert master.days[0] == {} and 0 not in master.fixed
+        assert all(column.var.ub() == 1 for column in master.columns[0])
+        keen = [50.0 if c.slots[0] == (3, "L") else 0.0 for c in master.covers]
+        assert master.price(0, keen, 5.0).columns[-1].tours.get(3) == "L"
     finally:
         master.pool.shutdown()
 
