@@ -246,9 +246,7 @@ def test_fixing_a_day_binds_the_pricing_model_and_the_master():
         for column in priced.columns:
             master.add(0, column)
         master.solve()
-        assert all(
-            master.share(c) < 1e-9 for c in master.columns[0] if c.tours.get(3) != "E"
-        )
+        assert all(master.share(c) < 1e-9 for c in master.columns[0] if c.tours.get(3) != "E")
         assert master.days[0] == {3: "E", 4: None}
         # a fixed day restricts the master: no Lagrangian bound is claimed from it
         assert master._bound(duals, [priced] * len(master.pricers)) is None
