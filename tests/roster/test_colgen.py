@@ -288,3 +288,32 @@ def test_a_master_glop_cannot_solve_is_retried_from_scratch_then_reported():
             master.solve()
     finally:
         master.pool.shutdown()
+
+
+def test_a_second_dive_by_whole_rosters_runs_when_time_allows_and_the_better_is_kept(
+    monkeypatch,
+):
+    problem = tiny(officers=5, days=14, need=2)
+    values: dict[str, float] = {}
+
+    def recording(name):
+        dive = getattr(colgen, name)
+
+        def recorded(master, *args, **kwargs):
+            roster = dive(master, *args, **kwargs)
+            values[name] = master.value
+            assert round(master.value) == roster_penalty(problem, roster).total
+            return roster
+
+        return recorded
+
+    for name in ("_dive", "_dive_rosters"):
+        monkeypatch.setattr(colgen, name, recording(name))
+    # no bound proved: nothing says the first dive's roster is optimal
+    monkeypatch.setattr(colgen.Master, "_bound", lambda self, duals, priced: None)
+    found = colgen.solve(problem, RULES, time.perf_counter() + 10, workers=1)
+    assert found is not None and found.bound is None
+    assert set(values) == {"_dive", "_dive_rosters"}
+    assert found.objective == round(min(values.values()))
+    assert found.objective == roster_penalty(problem, found.roster).total
+    assert check_roster(problem, found.roster) == []
