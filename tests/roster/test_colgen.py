@@ -317,3 +317,33 @@ def test_a_second_dive_by_whole_rosters_runs_when_time_allows_and_the_better_is_
     assert found.objective == round(min(values.values()))
     assert found.objective == roster_penalty(problem, found.roster).total
     assert check_roster(problem, found.roster) == []
+
+
+def test_pricing_starts_from_the_officers_largest_share_column_they_may_still_use():
+    master = _generated(tiny())
+    try:
+        master.solve()
+        shares = [master.share(c) for c in master.columns[1]]
+        largest = master.largest(1)
+        assert largest is not None and master.share(largest) == max(shares)
+        # fixed on a day to another column's tour, the largest is one that keeps to it
+        other = next(c for c in master.columns[1] if c.tours != largest.tours)
+        day = next(d for d in range(7) if other.tours.get(d) != largest.tours.get(d))
+        master.fix_day(1, day, other.tours.get(day))
+        master.solve()
+        assert master.largest(1).tours.get(day) == other.tours.get(day)
+        # the hint is the column's every officer-day-tour, and cleared when none is given
+        ctx = master.pricers[1]
+        master.price(1, [0.0] * len(master.covers), 1.0, largest)
+        hint = dict(zip(ctx.model.proto.solution_hint.vars,
+                        ctx.model.proto.solution_hint.values, strict=True))  # fmt: skip
+        wanted = {
+            var.index: int(largest.tours.get(d) == c)
+            for d, day_vars in enumerate(ctx.x[0])
+            for c, var in day_vars.items()
+        }
+        assert hint == wanted
+        master.price(1, None, 1.0)
+        assert list(ctx.model.proto.solution_hint.vars) == []
+    finally:
+        master.pool.shutdown()
