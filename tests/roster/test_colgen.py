@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from forceplan.errors import InfeasibleRosterError
-from forceplan.roster import colgen
+from forceplan.roster import colgen, diving
 from forceplan.roster import solve as solve_module
 from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
@@ -266,7 +266,7 @@ def test_the_dive_gives_every_officer_a_roster_that_keeps_their_fixed_days(secon
     problem = tiny(officers=4, need=2)
     master = _generated(problem)
     try:
-        roster = colgen._dive(master, time.perf_counter() + seconds, lambda stage, v: None)
+        roster = diving.dive(master, time.perf_counter() + seconds, lambda stage, v: None)
     finally:
         master.pool.shutdown()
     assert set(roster) == {o.id for o in problem.officers}
@@ -297,7 +297,7 @@ def test_a_second_dive_by_whole_rosters_runs_when_time_allows_and_the_better_is_
     values: dict[str, float] = {}
 
     def recording(name):
-        dive = getattr(colgen, name)
+        dive = getattr(diving, name)
 
         def recorded(master, *args, **kwargs):
             roster = dive(master, *args, **kwargs)
@@ -307,13 +307,13 @@ def test_a_second_dive_by_whole_rosters_runs_when_time_allows_and_the_better_is_
 
         return recorded
 
-    for name in ("_dive", "_dive_rosters"):
-        monkeypatch.setattr(colgen, name, recording(name))
+    for name in ("dive", "dive_rosters"):
+        monkeypatch.setattr(diving, name, recording(name))
     # no bound proved: nothing says the first dive's roster is optimal
     monkeypatch.setattr(colgen.Master, "_bound", lambda self, duals, priced: None)
     found = colgen.solve(problem, RULES, time.perf_counter() + 10, workers=1)
     assert found is not None and found.bound is None
-    assert set(values) == {"_dive", "_dive_rosters"}
+    assert set(values) == {"dive", "dive_rosters"}
     assert found.objective == round(min(values.values()))
     assert found.objective == roster_penalty(problem, found.roster).total
     assert check_roster(problem, found.roster) == []
