@@ -5,6 +5,7 @@ master needs, and that solve_roster uses it only where it should."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 
 import pytest
@@ -347,3 +348,77 @@ def test_pricing_starts_from_the_officers_largest_share_column_they_may_still_us
         assert list(ctx.model.proto.solution_hint.vars) == []
     finally:
         master.pool.shutdown()
+
+
+def test_the_best_mix_of_columns_is_the_cheapest_combination_and_its_cost_is_the_rosters():
+    problem = tiny()
+    master = colgen.Master(problem, RULES, workers=1)
+    try:
+        master.start(5.0)
+        master.generate(time.perf_counter() + 2)
+        # a few more columns per officer: their rosters on their own, against other duals
+        for i in range(len(problem.officers)):
+            for worth in (3.0, 30.0):
+                duals = [worth if c.slots[0][1] == "E" else 0.0 for c in master.covers]
+                for column in master.price(i, duals, 2.0).columns:
+                    master.add(i, column)
+        start = diving._fixed_roster(_fix_all(master, [0] * len(problem.officers)))
+        mixed = colgen.best_mix(master, start, 10.0, workers=1)
+    finally:
+        master.pool.shutdown()
+    assert mixed is not None
+    roster, value = mixed
+    # brute force over every combination of one column per officer
+    best = min(
+        sum(c.cost for c in pick) + _cover_cost(master, pick)
+        for pick in itertools.product(*master.columns)
+    )
+    assert value == best
+    assert check_roster(problem, roster) == []
+    assert roster_penalty(problem, roster).total == value
+    # its roster is made of the master's columns
+    for i, officer in enumerate(problem.officers):
+        tours = {d: c for d, c in roster[officer.id].items() if c is not None}
+        assert any(column.tours == tours for column in master.columns[i])
+
+
+def _fix_all(master: colgen.Master, picks: list[int]) -> colgen.Master:
+    for i, j in enumerate(picks):
+        master.fix(i, master.columns[i][j])
+    return master
+
+
+def _cover_cost(master: colgen.Master, pick: tuple[colgen.Column, ...]) -> int:
+    cost = 0
+    for k, cover in enumerate(master.covers):
+        have = sum(
+            1 for i, column in enumerate(pick) for slot in column.tours.items()
+            if k in master.slots[i].get(slot, ())
+        )  # fmt: skip
+        cost += cover.weight_under * max(0, cover.requirement - have)
+        cost += cover.weight_over * max(0, have - cover.requirement)
+    return cost
+
+
+def test_solve_keeps_the_best_mix_when_it_beats_the_dives(monkeypatch):
+    problem = tiny()
+
+    def poor(master, deadline, report):  # every officer on their first column
+        roster = diving._fixed_roster(_fix_all(master, [0] * len(master.pricers)))
+        master.solve()  # as the dives end: the master's value is the roster's cost
+        return roster
+
+    monkeypatch.setattr(diving, "dive", poor)
+    monkeypatch.setattr(diving, "dive_rosters", poor)
+    found = colgen.solve(problem, RULES, time.perf_counter() + 10, workers=1)
+    assert found is not None
+    first = colgen.Master(problem, RULES, workers=1)
+    try:
+        first.start(5.0)
+        first.solve()
+        dived = roster_penalty(problem, poor(first, 0, None)).total
+    finally:
+        first.pool.shutdown()
+    assert found.objective < dived
+    assert found.objective == roster_penalty(problem, found.roster).total
+    assert check_roster(problem, found.roster) == []

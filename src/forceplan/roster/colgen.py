@@ -419,8 +419,58 @@ def solve(
             again = diving.dive_rosters(master, deadline, report)
             if master.value < value - EPSILON:
                 roster, value = again, master.value
+        seconds = deadline - time.perf_counter()
+        if round(value) > floor and seconds > 0:
+            mixed = best_mix(master, roster, seconds, workers)
+            if mixed is not None and mixed[1] < round(value):
+                roster, value = mixed
+                report("best mix of columns", value)
     except (_NoRoster, _MasterFailed):
         return None
     finally:
         master.pool.shutdown(wait=True)
     return ColumnGenerationResult(roster, round(value), bound)
+
+
+def best_mix(
+    master: Master, start: Roster, seconds: float, workers: int = 2
+) -> tuple[Roster, int] | None:
+    """The cheapest roster that gives each officer one of the columns generated so far (the
+    restricted master as a whole-number programme, by CP-SAT, searching from ``start``), or
+    None when CP-SAT found none in ``seconds``. The dives fix officer-days one step at a time;
+    this chooses among every column at once (price and branch)."""
+    model = cp_model.CpModel()
+    picks: list[list[cp_model.IntVar]] = []
+    hits: list[list[cp_model.IntVar]] = [[] for _ in master.covers]
+    terms = []
+    for i, officer in enumerate(master.problem.officers):
+        wanted = {d: code for d, code in start.get(officer.id, {}).items() if code is not None}
+        row = []
+        for column in master.columns[i]:
+            pick = model.new_bool_var(f"pick{i}_{len(row)}")
+            model.add_hint(pick, column.tours == wanted)
+            terms.append(column.cost * pick)
+            for slot in column.tours.items():
+                for k in master.slots[i].get(slot, ()):
+                    hits[k].append(pick)
+            row.append(pick)
+        model.add_exactly_one(row)
+        picks.append(row)
+    for k, cover in enumerate(master.covers):
+        under = model.new_int_var(0, cover.requirement, f"under{k}")
+        over = model.new_int_var(0, max(0, len(hits[k]) - cover.requirement), f"over{k}")
+        model.add(sum(hits[k]) + under - over == cover.requirement)
+        terms += [cover.weight_under * under, cover.weight_over * over]
+    model.minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.max_time_in_seconds = seconds
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    roster: Roster = {}
+    for i, officer in enumerate(master.problem.officers):
+        column = next(
+            c for c, p in zip(master.columns[i], picks[i], strict=True) if solver.boolean_value(p)
+        )
+        roster[officer.id] = {d: column.tours.get(d) for d in range(master.problem.days)}
+    return roster, round(solver.objective_value)
