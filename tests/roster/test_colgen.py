@@ -216,12 +216,12 @@ def test_instance_one_reaches_its_optimum():
 def test_generation_stops_once_the_master_stops_falling():
     now = time.perf_counter()
     flat = [(now - 100, 1000.0), (now - 50, 999.9), (now - 1, 999.8)]
-    assert colgen._tailing_off(flat, now - 100)
+    assert colgen.tailing_off(flat, now - 100)
     falling = [(now - 100, 1000.0), (now - 50, 990.0), (now - 1, 900.0)]
-    assert not colgen._tailing_off(falling, now - 100)
+    assert not colgen.tailing_off(falling, now - 100)
     # too young to judge: less than twice the window (at least TAIL_SECONDS) has passed
     young = [(now - 15, 1000.0), (now - 1, 1000.0)]
-    assert not colgen._tailing_off(young, now - 15)
+    assert not colgen.tailing_off(young, now - 15)
 
 
 def _generated(problem: RosterProblem, seconds: float = 5.0) -> colgen.Master:

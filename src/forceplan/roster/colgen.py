@@ -248,6 +248,35 @@ class Master:
             keeps = all(column.tours.get(d) == code for d, code in self.days[i].items())
             column.var.SetBounds(0, 1 if keeps else 0)
 
+    def hold(self, i: int, tours: dict[int, str], days: list[int]) -> None:
+        """Officer ``i`` works ``tours`` (rests otherwise) on ``days`` in their pricing model,
+        until released."""
+        for d in days:
+            for code, var in self.pricers[i].x[0][d].items():
+                on = int(tours.get(d) == code)
+                _domain(self.pricers[i], var, on, on)
+
+    def release(self, i: int, days: list[int]) -> None:
+        """Undo hold on ``days``: free again, or as the dive fixed them."""
+        for d in days:
+            fixed = d in self.days[i]
+            for code, var in self.pricers[i].x[0][d].items():
+                on = int(self.days[i].get(d) == code)
+                _domain(self.pricers[i], var, on if fixed else 0, 1 if not fixed else on)
+
+    def column_of(self, i: int, tours: dict[int, str], seconds: float) -> Column | None:
+        """Officer ``i``'s roster ``tours`` as a column with its own cost, or None if it breaks
+        a hard rule of theirs (or CP-SAT could not score it in ``seconds``)."""
+        every = list(range(self.problem.days))
+        self.hold(i, tours, every)
+        try:
+            priced = self.price(i, None, seconds)
+        except _NoRoster:
+            return None
+        finally:
+            self.release(i, every)
+        return priced.columns[-1] if priced.columns else None
+
     def share(self, column: Column) -> float:
         return column.var.solution_value()
 
@@ -320,7 +349,7 @@ class Master:
         duals, mus = self.solve()
         began = time.perf_counter()
         history = [(began, self.value)]
-        while time.perf_counter() < deadline and not _tailing_off(history, began):
+        while time.perf_counter() < deadline and not tailing_off(history, began):
             some = [free[(at + j) % len(free)] for j in range(min(chunk, len(free)))]
             at = (at + len(some)) % len(free)
             seconds = max(0.05, min(PRICING_SECONDS, deadline - time.perf_counter()))
@@ -363,7 +392,7 @@ TAIL_SHARE = 0.25
 TAIL_SECONDS = 10.0
 
 
-def _tailing_off(history: list[tuple[float, float]], began: float) -> bool:
+def tailing_off(history: list[tuple[float, float]], began: float) -> bool:
     """Whether the master's value, (time, value) after each solve since ``began``, has all but
     stopped falling."""
     now = time.perf_counter()

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
+from forceplan.roster import colgen, response, windows
 from forceplan.roster import solve as engine
-from forceplan.roster import windows
 from forceplan.roster.checker_penalty import roster_penalty
 from forceplan.roster.lns import Incumbent, LnsSearch
 from forceplan.roster.model import ModelContext, RuleConfig
@@ -244,6 +244,15 @@ def _improve(
     progress.enter("a few officers or days at a time" if full else "improving window by window")
     progress.report(roster_penalty(problem, roster).total, relaxed)
     if not full:
+        if not options.deterministic and colgen.applies(problem, config):
+            # best responses first: a step takes a fraction of a second where a window takes
+            # several; the windows then move officers together
+            progress.enter("improving officer by officer")
+            roster = response.improve(
+                problem, config, roster, deadline, options.workers, options.seed,
+                on_improve=lambda cost: progress.report(cost, relaxed),
+            )  # fmt: skip
+            progress.enter("improving window by window")
         roster = windows.improve(
             problem, config, windows.window_settings(problem), solve, roster, deadline,
             options.seed, step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
