@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -225,8 +225,7 @@ class Master:
     def fix_day(self, i: int, d: int, code: TourCode) -> None:
         """Officer ``i`` works tour ``code`` (None: rests) on day ``d``: in the pricing model
         until unfixed, and the master may use none of their columns that do otherwise."""
-        for tour, var in self.pricers[i].x[0][d].items():
-            _domain(self.pricers[i], var, int(tour == code), int(tour == code))
+        self.hold(i, {} if code is None else {d: code}, [d])
         for column in self.columns[i]:
             if column.tours.get(d) != code:
                 column.var.SetBounds(0, 0)
@@ -240,29 +239,29 @@ class Master:
     def unfix_days(self, i: int, days: list[int]) -> None:
         """Undo fix_day for officer ``i``'s ``days`` (and the officer's whole roster, if fixed)."""
         for d in days:
-            for var in self.pricers[i].x[0][d].values():
-                _domain(self.pricers[i], var, 0, 1)
             del self.days[i][d]
+        self.release(i, days)
         self.fixed.pop(i, None)
         for column in self.columns[i]:
             keeps = all(column.tours.get(d) == code for d, code in self.days[i].items())
             column.var.SetBounds(0, 1 if keeps else 0)
 
-    def hold(self, i: int, tours: dict[int, str], days: list[int]) -> None:
+    def hold(self, i: int, tours: dict[int, str], days: Iterable[int]) -> None:
         """Officer ``i`` works ``tours`` (rests otherwise) on ``days`` in their pricing model,
-        until released."""
+        until released (fix_day's fixing, and the days best responses do not free)."""
         for d in days:
             for code, var in self.pricers[i].x[0][d].items():
                 on = int(tours.get(d) == code)
                 _domain(self.pricers[i], var, on, on)
 
-    def release(self, i: int, days: list[int]) -> None:
+    def release(self, i: int, days: Iterable[int]) -> None:
         """Undo hold on ``days``: free again, or as the dive fixed them."""
         for d in days:
             fixed = d in self.days[i]
             for code, var in self.pricers[i].x[0][d].items():
                 on = int(self.days[i].get(d) == code)
-                _domain(self.pricers[i], var, on if fixed else 0, 1 if not fixed else on)
+                low, high = (on, on) if fixed else (0, 1)
+                _domain(self.pricers[i], var, low, high)
 
     def column_of(self, i: int, tours: dict[int, str], seconds: float) -> Column | None:
         """Officer ``i``'s roster ``tours`` as a column with its own cost, or None if it breaks
@@ -276,6 +275,14 @@ class Master:
         finally:
             self.release(i, every)
         return priced.columns[-1] if priced.columns else None
+
+    def gives(self, i: int, column: Column) -> dict[int, int]:
+        """Cover -> how many of its slots officer ``i``'s ``column`` works."""
+        gives: dict[int, int] = {}
+        for slot in column.tours.items():
+            for k in self.slots[i].get(slot, ()):
+                gives[k] = gives.get(k, 0) + 1
+        return gives
 
     def share(self, column: Column) -> float:
         return column.var.solution_value()
@@ -479,9 +486,8 @@ def best_mix(
             pick = model.new_bool_var(f"pick{i}_{len(row)}")
             model.add_hint(pick, column.tours == wanted)
             terms.append(column.cost * pick)
-            for slot in column.tours.items():
-                for k in master.slots[i].get(slot, ()):
-                    hits[k].append(pick)
+            for k, n in master.gives(i, column).items():
+                hits[k] += [pick] * n
             row.append(pick)
         model.add_exactly_one(row)
         picks.append(row)

@@ -92,7 +92,7 @@ class _Responses:
             self.columns.append(column)
         self.have = [0] * len(master.covers)
         for i, column in enumerate(self.columns):
-            for k, n in self._gives(i, column).items():
+            for k, n in self.master.gives(i, column).items():
                 self.have[k] += n
         #: per cover, the officers who count towards it
         self.able: list[list[int]] = [[] for _ in master.covers]
@@ -108,14 +108,6 @@ class _Responses:
         self.cost = sum(c.cost for c in self.columns) + sum(
             _penalty(c, h) for c, h in zip(master.covers, self.have, strict=True)
         )
-
-    def _gives(self, i: int, column: Column) -> dict[int, int]:
-        """Cover -> how many of its slots ``column`` works."""
-        gives: dict[int, int] = {}
-        for slot in column.tours.items():
-            for k in self.master.slots[i].get(slot, ()):
-                gives[k] = gives.get(k, 0) + 1
-        return gives
 
     def roster(self) -> Roster:
         days = range(self.problem.days)
@@ -149,12 +141,12 @@ class _Responses:
                         on_improve(self.cost)
         return self.roster()
 
-    def _choose(self, n: int) -> list[tuple[int, list[int]]]:
+    def _choose(self, n: int) -> list[tuple[int, set[int]]]:
         """Up to ``n`` steps, (officer, the days freed), each a different officer."""
         officers = len(self.problem.officers)
         width = min(WINDOW_DAYS, self.problem.days)
         short = [k for k, c in enumerate(self.master.covers) if self.have[k] < c.requirement]
-        steps: dict[int, list[int]] = {}
+        steps: dict[int, set[int]] = {}
         for _ in range(4 * n):
             if len(steps) >= min(n, officers):
                 break
@@ -182,7 +174,7 @@ class _Responses:
             else:
                 i = self.rng.randrange(officers)
                 days = self._window(self.rng.randrange(self.problem.days), width)
-            steps.setdefault(i, sorted(days))
+            steps.setdefault(i, days)
         return list(steps.items())
 
     def _window(self, first: int, width: int) -> set[int]:
@@ -198,17 +190,16 @@ class _Responses:
         ]  # fmt: skip
         return self.rng.choice(days) if days else None
 
-    def _respond(self, i: int, free: list[int], seconds: float) -> Column | None:
+    def _respond(self, i: int, free: set[int], seconds: float) -> Column | None:
         """Officer ``i``'s best roster over the days ``free``, the others as they stand (the
         officer's other days held), or None if it is no better than theirs."""
         master, column = self.master, self.columns[i]
-        mine = self._gives(i, column)
+        mine = self.master.gives(i, column)
         worth = [
             c.weight_under if self.have[k] - mine.get(k, 0) < c.requirement else -c.weight_over
             for k, c in enumerate(master.covers)
         ]
-        freed = set(free)
-        held = [d for d in range(self.problem.days) if d not in freed]
+        held = [d for d in range(self.problem.days) if d not in free]
         master.hold(i, column.tours, held)
         try:
             priced = master.price(i, worth, seconds, hint=column)
@@ -227,7 +218,7 @@ class _Responses:
     def _accept(self, i: int, column: Column) -> bool:
         """Officer ``i`` takes ``column`` if the whole roster then costs less (exactly, with
         everyone else as they now stand)."""
-        old, new = self._gives(i, self.columns[i]), self._gives(i, column)
+        old, new = self.master.gives(i, self.columns[i]), self.master.gives(i, column)
         change = column.cost - self.columns[i].cost
         for k in old.keys() | new.keys():
             cover, have = self.master.covers[k], self.have[k]

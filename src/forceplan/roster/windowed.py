@@ -244,10 +244,9 @@ def _improve(
     # best responses only where the search does not go: on the held-back Instance22's stand-in
     # (117,208 variables) they ran the whole time to 35,398, the search alone 32,069
     responds = not full and not options.deterministic and colgen.applies(problem, config)
-    if responds:
-        progress.enter("improving officer by officer")
-    else:
-        progress.enter("a few officers or days at a time" if full else "improving window by window")
+    by_windows = "improving window by window"
+    first = "a few officers or days at a time" if full else by_windows
+    progress.enter("improving officer by officer" if responds else first)
     progress.report(roster_penalty(problem, roster).total, relaxed)
     if responds:
         # best responses first: a step takes a fraction of a second where a window takes
@@ -258,7 +257,7 @@ def _improve(
         )  # fmt: skip
     if not full:
         if responds:
-            progress.enter("improving window by window")
+            progress.enter(by_windows)
         roster = windows.improve(
             problem, config, windows.window_settings(problem), solve, roster, deadline,
             options.seed, step_seconds=min(20.0, max(2.0, options.time_limit_seconds / 120)),
