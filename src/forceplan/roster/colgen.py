@@ -301,21 +301,29 @@ class Master:
         return column.cost - provided - mu
 
     def price(
-        self, i: int, duals: list[float] | None, seconds: float, hint: Column | None = None
+        self,
+        i: int,
+        duals: list[float] | None,
+        seconds: float,
+        hint: Column | None = None,
+        days: Iterable[int] | None = None,
     ) -> _Priced:
         """Officer ``i``'s rosters of least own cost less the duals of the cover they give (the
-        duals None: own cost alone), the search starting from ``hint`` if given."""
+        duals None: own cost alone), the search starting from ``hint`` if given. ``days``, if
+        given, are the only days not held (hold): hints and duals go on them alone, the rest
+        being constant (and left out of the bound)."""
         ctx = self.pricers[i]
+        free = range(self.problem.days) if days is None else sorted(days)
         ctx.model.clear_hints()
         if hint is not None:
-            for d, day in enumerate(ctx.x[0]):
-                for code, var in day.items():
+            for d in free:
+                for code, var in ctx.x[0][d].items():
                     ctx.model.add_hint(var, hint.tours.get(d) == code)
         terms = [DUAL_SCALE * p.weight * p.expr for p in ctx.penalties]
         if duals is not None:
             slots = self.slots[i]
-            for d, day in enumerate(ctx.x[0]):
-                for code, var in day.items():
+            for d in free:
+                for code, var in ctx.x[0][d].items():
                     worth = round(DUAL_SCALE * sum(duals[k] for k in slots.get((d, code), ())))
                     if worth:
                         terms.append(-worth * var)
@@ -399,16 +407,16 @@ TAIL_SHARE = 0.25
 TAIL_SECONDS = 10.0
 
 
-def tailing_off(history: list[tuple[float, float]], began: float) -> bool:
+def tailing_off(history: list[tuple[float, float]], began: float, fall: float = TAIL_FALL) -> bool:
     """Whether the master's value, (time, value) after each solve since ``began``, has all but
-    stopped falling."""
+    stopped falling: by less than ``fall`` of its value over the last TAIL_SHARE of the time."""
     now = time.perf_counter()
     window = max(TAIL_SECONDS, TAIL_SHARE * (now - began))
     if now - began < 2 * window:
         return False
     then = next(value for at, value in reversed(history) if at <= now - window)
     latest = history[-1][1]
-    return then - latest < TAIL_FALL * max(abs(latest), 1.0)
+    return then - latest < fall * max(abs(latest), 1.0)
 
 
 def _domain(ctx: ModelContext, var: cp_model.IntVar, low: int, high: int) -> None:
