@@ -23,7 +23,7 @@ This is the improvement for horizons too large for the full model's search (lns.
 the windows (windows.py), which re-solve every officer over a few weeks together with each
 officer's totals for the year held; a step here is a fraction of a second. It takes at most
 windowed.RESPONSE_SHARE of that time: from its plateau the windows cut the cost faster.
-Curtois Instance23 (364 days, 100 officers) at 600 s: 28,060-28,182 (session 22), against
+Curtois Instance23 (364 days, 100 officers) at 600 s: 28,060-29,738 (session 22), against
 34,615 (session 21) and 37,439-37,854 by the windows alone (bench/RESULTS.md).
 """
 
