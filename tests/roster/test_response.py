@@ -47,7 +47,7 @@ def test_after_best_responses_no_officer_alone_can_do_better(monkeypatch):
         problem, RULES, _everyone_early_first(problem), time.perf_counter() + 20
     )
     cost = roster_penalty(problem, better).total
-    rules = windows._with_fixed_days(RULES)
+    rules = windows.with_fixed_days(RULES)
     for officer in problem.officers:
         others = {o.id: better[o.id] for o in problem.officers if o.id != officer.id}
         alone = solve_roster(

@@ -109,7 +109,7 @@ def test_the_incumbent_fits_its_window_and_any_window_roster_fits_the_whole(prob
               for o, days in whole.items()}  # fmt: skip
     assert check_roster(sub, inside) == []
     # a roster of the window that ignores the objective (the hard rules only)
-    hard = RuleConfig(only=frozenset(windows._with_fixed_days(BENCHMARK_RULES).only)
+    hard = RuleConfig(only=frozenset(windows.with_fixed_days(BENCHMARK_RULES).only)
                       - {"cover", "requests"})  # fmt: skip
     other = _solve(sub, hard, 3, None)
     spliced = {o: dict(days) for o, days in whole.items()}
@@ -527,10 +527,10 @@ def test_a_window_of_some_officers_leaves_the_others_out_and_costs_what_the_whol
     assert {r.officer_id for r in sub.requests} <= free
     asked = {c.key: c.requirement for c in problem.covers}
     assert sum(c.requirement for c in sub.covers) < sum(asked[c.key] for c in sub.covers)
-    hard = RuleConfig(only=frozenset(windows._with_fixed_days(BENCHMARK_RULES).only)
+    hard = RuleConfig(only=frozenset(windows.with_fixed_days(BENCHMARK_RULES).only)
                       - {"cover", "requests"})  # fmt: skip
     rosters = [
-        _solve(sub, windows._with_fixed_days(BENCHMARK_RULES), 3, None),
+        _solve(sub, windows.with_fixed_days(BENCHMARK_RULES), 3, None),
         _solve(sub, hard, 3, None),
     ]
     costs = []

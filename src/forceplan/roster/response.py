@@ -37,6 +37,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from ortools.sat.python import cp_model
 
+from forceplan.roster import windows
 from forceplan.roster.colgen import EPSILON, Column, Master, _NoRoster, tailing_off
 from forceplan.roster.model import RuleConfig, build_model
 from forceplan.roster.problem import Cover, Roster, RosterProblem
@@ -154,9 +155,8 @@ class _Responses:
         )
 
     def roster(self) -> Roster:
-        days = range(self.problem.days)
         return {
-            o.id: {d: self.columns[i].tours.get(d) for d in days}
+            o.id: {d: self.columns[i].tours.get(d) for d in self.every_day}
             for i, o in enumerate(self.problem.officers)
         }
 
@@ -349,20 +349,24 @@ class _Responses:
             for others in [self.have[k] - sum(g.get(k, 0) for g in gives)]
         ]
         ids = {o.id for o in officers}
+        # the days not freed are held as a re-roster's fixed days are
+        held = {
+            o.id: {
+                **problem.fixed.get(o.id, {}),
+                **{d: self.columns[i].tours.get(d) for d in self.every_day if d not in free},
+            }
+            for i, o in zip(group, officers, strict=True)
+        }
         sub = dataclasses.replace(
-            problem, officers=tuple(officers), covers=tuple(covers),
+            problem, officers=tuple(officers), covers=tuple(covers), fixed=held,
             requests=tuple(r for r in problem.requests if r.officer_id in ids),
         )  # fmt: skip
-        ctx = build_model(sub, self.config)
+        ctx = build_model(sub, windows.with_fixed_days(self.config))
         for j, i in enumerate(group):
             tours = self.columns[i].tours
-            for d, day in enumerate(ctx.x[j]):
-                for code, var in day.items():
-                    on = int(tours.get(d) == code)
-                    if d in free:
-                        ctx.model.add_hint(var, on)
-                    else:
-                        ctx.model.add(var == on)
+            for d in free:
+                for code, var in ctx.x[j][d].items():
+                    ctx.model.add_hint(var, tours.get(d) == code)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = seconds

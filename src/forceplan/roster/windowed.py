@@ -254,9 +254,9 @@ def _improve(
     progress.enter("improving officer by officer" if responds else first)
     progress.report(roster_penalty(problem, roster).total, relaxed)
     if responds:
-        # best responses first: a step takes a fraction of a second where a window takes
-        # several; the windows then move officers together
-        # the windows get the rest: from best responses' plateau they cut the cost faster
+        # best responses first (a step takes a fraction of a second where a window takes
+        # several), for RESPONSE_SHARE of the time; from their plateau the windows, which
+        # move officers together, cut the cost faster
         until = time.perf_counter() + RESPONSE_SHARE * (deadline - time.perf_counter())
         roster = response.improve(
             problem, config, roster, until, options.workers, options.seed,

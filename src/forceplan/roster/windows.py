@@ -311,7 +311,8 @@ def _prior_counts(
     return out
 
 
-def _with_fixed_days(config: RuleConfig | None) -> RuleConfig:
+def with_fixed_days(config: RuleConfig | None) -> RuleConfig:
+    """``config`` with the fixed_days rule on: a sub-problem's held days are its ``fixed``."""
     config = config or RuleConfig()
     if config.only is None or "fixed_days" in config.only:
         return config
@@ -340,7 +341,7 @@ def forward_pass(
     undone and the
     two are solved as one, up to ``backtracks`` times: a longer stretch has more room to make
     up what earlier windows left."""
-    config = _with_fixed_days(config)
+    config = with_fixed_days(config)
     roster: Roster = {o.id: {} for o in problem.officers}
     done: list[int] = []  # the start of each window kept so far
     start, merged_end = 0, None
@@ -402,7 +403,7 @@ def improve(
 ) -> Roster:
     """Re-solve windows with both sides fixed until ``deadline``: the costliest windows more
     often, a new roster kept when the whole costs no more and the checker passes it."""
-    config = _with_fixed_days(config)
+    config = with_fixed_days(config)
     rng = random.Random(seed)
     report = roster_penalty(problem, roster)
     base = max(7, settings.width // 2)  # shorter than the forward pass's: solved closer
