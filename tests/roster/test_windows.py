@@ -159,6 +159,50 @@ def test_the_forward_pass_and_the_improvement_give_rosters_the_checker_passes(pr
         assert reported[-1] == after
 
 
+def test_the_improvement_tries_each_neighbourhood_at_its_size(problem, whole):
+    """Each neighbourhood is tried once first, in order, with the officers and days it names:
+    a few officers over the whole horizon, then every officer over the shortest window and
+    twice it, half over three times it, a quarter over four times it (each window with
+    ``lookback`` days either side)."""
+    import time
+
+    shortest = windows.short_window(problem, SETTINGS)
+    assert shortest == 7  # a small unit: half a forward window, at most
+    seen = []
+
+    def recording(sub, config, seconds, hint):
+        seen.append((len(sub.officers), sub.days, seconds))
+        return _solve(sub, config, seconds, hint)
+
+    windows.improve(problem, BENCHMARK_RULES, SETTINGS, recording, whole,
+                    time.perf_counter() + 20, step_seconds=1.5)  # fmt: skip
+    assert len(seen) >= len(windows.NEIGHBOURHOODS)
+    officers = [n for n, _, _ in seen[:5]]
+    assert officers == [2, 8, 8, 4, 2]
+    lengths = [days for _, days, _ in seen[:5]]
+    assert lengths[0] == DAYS
+    for (_, length), days in zip(windows.NEIGHBOURHOODS[1:], lengths[1:], strict=True):
+        kept = round(shortest * length)
+        assert kept < days <= kept + 2 * SETTINGS.lookback + 2  # a weekend may widen it a day
+    assert all(seconds <= 1.5 for _, _, seconds in seen)
+
+
+def test_the_neighbourhood_cutting_the_cost_fastest_lately_is_chosen(monkeypatch):
+    monkeypatch.setattr(windows, "NEIGHBOURHOOD_EXPLORE", 0.0)
+    rates = windows._Rates(3, random.Random(0))
+    for kind, gain in ((0, 10), (1, 100), (2, 0)):
+        assert rates.choose() == kind  # each is tried once, in order
+        rates.record(kind, gain, 1.0)
+    assert rates.choose() == 1
+    # the fast one stops cutting: discounted, its early gain fades below the steady one's rate
+    for _ in range(12):
+        rates.record(1, 0, 1.0)
+    assert rates.choose() == 0
+    # exploring, every neighbourhood is still tried now and then
+    monkeypatch.setattr(windows, "NEIGHBOURHOOD_EXPLORE", 1.0)
+    assert {rates.choose() for _ in range(100)} == {0, 1, 2}
+
+
 def test_solve_roster_by_windows_reports_the_checkers_objective(problem, monkeypatch):
     monkeypatch.setattr(windows, "WINDOW_VARIABLES", 24 * 14)  # two-week windows
     assert windows.window_settings(problem).width == 14

@@ -54,9 +54,23 @@ WINDOW_VARIABLES = 20_000
 #: against 10,614). Smaller long horizons whose one model finds no roster in time fall back
 #: to windows (solve.WINDOWS_FALLBACK_SHARE).
 DECOMPOSE_VARIABLES = 30_000
-#: Officers freed in an improvement step: 0 = a few over the whole horizon, else this share of
-#: them over a window that grows as the share falls.
-SHARES = (0.0, 1.0, 0.5, 0.25)
+#: Free officer-day-tour variables of the improvement's shortest window, every officer free:
+#: on Curtois Instance23 (about 1,000 a day) five days. From one 34,701 roster, 100 s on two
+#: cores: every officer over 5 days with 2-3 s steps 27,191-30,174; over 7 days 28,767-31,207;
+#: over 10 days with 5 s steps 31,571-31,687; session 22's even mix (below, 5 s steps) about
+#: 32,000.
+SHORT_WINDOW_VARIABLES = 5_000
+#: The improvement's neighbourhoods, (share of officers freed, window length as a multiple of
+#: the shortest window): 0 = a few officers over the whole horizon. Each step picks the one
+#: cutting the cost fastest lately (NEIGHBOURHOOD_EXPLORE of the time one at random).
+NEIGHBOURHOODS = ((0.0, 0.0), (1.0, 1.0), (1.0, 2.0), (0.5, 3.0), (0.25, 4.0))
+NEIGHBOURHOOD_EXPLORE = 0.2
+#: Each neighbourhood's record of cost cut and seconds spent is discounted by this each time
+#: it runs, so its rate follows the roster as it improves.
+NEIGHBOURHOOD_FORGET = 0.8
+#: A step's seconds for the shortest window (every officer free), in proportion for larger ones
+#: (officers times days), within ``improve``'s ``step_seconds``.
+SHORT_WINDOW_SECONDS = 2.5
 
 
 @dataclass(frozen=True)
@@ -402,35 +416,40 @@ def improve(
     clock: Callable[[], float] = time.perf_counter,
 ) -> Roster:
     """Re-solve windows with both sides fixed until ``deadline``: the costliest windows more
-    often, a new roster kept when the whole costs no more and the checker passes it."""
+    often, the neighbourhood (NEIGHBOURHOODS) cutting the cost fastest lately most often, a new
+    roster kept when the whole costs no more and the checker passes it."""
     config = with_fixed_days(config)
     rng = random.Random(seed)
     report = roster_penalty(problem, roster)
-    base = max(7, settings.width // 2)  # shorter than the forward pass's: solved closer
+    shortest = short_window(problem, settings)
     ids = [o.id for o in problem.officers]
+    rates = _Rates(len(NEIGHBOURHOODS), rng)
     while clock() + 1.0 < deadline and report.total > 0:
-        # every officer over a short window, some officers over a longer one, or a few over
-        # the whole horizon; officers who may not change are left out of the window's model
-        share = rng.choice(SHARES)
+        kind = rates.choose()
+        share, length = NEIGHBOURHOODS[kind]
         if share == 0:
             # a few officers over the whole horizon: their work can move between months, which
             # a window cannot do with each officer's totals fixed outside it (about half a
             # short window's variables: Instance21 3 officers, Instance23 2)
             width = problem.days
-            few = round(0.5 * len(ids) * base / problem.days)
+            few = round(0.5 * len(ids) * max(7, settings.width // 2) / problem.days)
             free = frozenset(rng.sample(ids, min(len(ids), max(2, few))))
         else:
-            width = min(problem.days, round(base / math.sqrt(share)))
+            width = min(problem.days, max(1, round(shortest * length)))
             free = frozenset(rng.sample(ids, max(1, round(share * len(ids)))))
         start = _costly_start(problem, report, width, rng)
         end = min(problem.days, start + width)
         window = plan_window(problem, start, end, settings.lookback, settings.lookback)
         sub = sub_problem(problem, roster, window, fix_after=True, free=free)
         hint = _shift_days(roster, window.first, window.last)
-        seconds = min(step_seconds, deadline - clock())
+        began = clock()
+        size = max(1.0, share * length)
+        seconds = min(step_seconds, SHORT_WINDOW_SECONDS * size, deadline - began)
+        before = report.total
         try:
             solved = solve(sub, config, seconds, hint)
         except InfeasibleRosterError:
+            rates.record(kind, 0, clock() - began)
             continue
         candidate = {o: dict(days) for o, days in roster.items()}
         _splice(candidate, solved, window)
@@ -440,7 +459,40 @@ def improve(
             roster, report = candidate, new_report
             if improved and on_improve is not None:
                 on_improve(report.total)
+        rates.record(kind, before - report.total, clock() - began)
     return roster
+
+
+def short_window(problem: RosterProblem, settings: WindowSettings) -> int:
+    """Days of the improvement's shortest window with every officer free: about
+    SHORT_WINDOW_VARIABLES variables, at least three days and at most half a forward window."""
+    per_day = max(1, variables(problem) // max(1, problem.days))
+    return max(3, min(max(7, settings.width // 2), round(SHORT_WINDOW_VARIABLES / per_day)))
+
+
+class _Rates:
+    """Cost cut a second by each of ``n`` neighbourhoods, discounted as they run: each is tried
+    once, then the fastest lately, or (NEIGHBOURHOOD_EXPLORE of the time) one at random."""
+
+    def __init__(self, n: int, rng: random.Random) -> None:
+        self.gain = [0.0] * n
+        self.seconds = [0.0] * n
+        self.tried = [False] * n
+        self.rng = rng
+
+    def choose(self) -> int:
+        untried = [k for k, tried in enumerate(self.tried) if not tried]
+        if untried:
+            return untried[0]
+        if self.rng.random() < NEIGHBOURHOOD_EXPLORE:
+            return self.rng.randrange(len(self.gain))
+        rates = [g / max(s, 1e-6) for g, s in zip(self.gain, self.seconds, strict=True)]
+        return max(range(len(rates)), key=rates.__getitem__)
+
+    def record(self, kind: int, gain: float, seconds: float) -> None:
+        self.tried[kind] = True
+        self.gain[kind] = NEIGHBOURHOOD_FORGET * self.gain[kind] + gain
+        self.seconds[kind] = NEIGHBOURHOOD_FORGET * self.seconds[kind] + max(seconds, 1e-3)
 
 
 def _splice(roster: Roster, solved: Roster, window: Window) -> None:
