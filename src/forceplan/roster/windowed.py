@@ -154,24 +154,27 @@ def by_windows(
     # responses mend cover far faster than the windows' objective does (Instance23: a pass of
     # 32 s, not 174 s, and best responses had it at 35,894 by 220 s; 24,537 at 600 s, against
     # 25,536-27,423)
-    quick = improves_by_responses(problem, config, options)
+    responds = improves_by_responses(problem, config, options)
+
+    def on_hard_rules(sub: RosterProblem, sub_config: RuleConfig, seconds: float) -> Roster:
+        """The window's first roster on the hard rules alone, however short its share of the
+        time given WINDOW_GRACE_SECONDS: without one the pass fails (Instance23 at 120 s: no
+        roster at all, its first window having 3 s), as the whole model gets
+        first_roster_grace_seconds."""
+        grace = max(seconds, WINDOW_GRACE_SECONDS)
+        return run(sub, _hard_only(sub_config), seconds / 4, None, grace)
 
     def solve(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint) -> Roster:
         if hint is not None:
             return run(sub, sub_config, seconds, hint, 0.0)
-        if quick:
-            grace = max(seconds, WINDOW_GRACE_SECONDS)
-            return run(sub, _hard_only(sub_config), seconds / 4, None, grace)
+        if responds:
+            return on_hard_rules(sub, sub_config, seconds)
         try:
             return run(sub, sub_config, seconds / 2, None, 0.0)
         except InfeasibleRosterError:
             # No roster yet: the hard rules alone find one in seconds where the objective can
-            # take minutes (a year's last window); then optimise from it. However short the
-            # window's share of the time, its first roster gets WINDOW_GRACE_SECONDS: without
-            # one the pass fails (Instance23 at 120 s: no roster at all, its first window
-            # having 3 s), as the whole model gets first_roster_grace_seconds.
-            grace = max(seconds, WINDOW_GRACE_SECONDS)
-            first = run(sub, _hard_only(sub_config), seconds / 4, None, grace)
+            # take minutes (a year's last window); then optimise from it.
+            first = on_hard_rules(sub, sub_config, seconds)
             try:
                 return run(sub, sub_config, seconds / 4, first, 0.0)
             except InfeasibleRosterError:  # no time to optimise it: the first roster serves
@@ -222,7 +225,7 @@ def by_windows(
     if windows.breaches(problem, roster, config):
         return _start_from(ctx, roster)
     return _improve(ctx, config, options, roster, solve, started, deadline - reserve, relaxed,
-                    progress, clock, reserve)  # fmt: skip
+                    progress, clock, reserve, responds)  # fmt: skip
 
 
 def searches_full_model(problem: RosterProblem, options: engine.SolveOptions) -> bool:
@@ -263,13 +266,14 @@ def _improve(
     progress: engine._Progress,
     clock: _Clock,
     reserve: float,
+    responds: bool,
 ) -> engine.RosterSolution | Roster:
-    """The windows' first roster (which meets every hard rule) improved until ``deadline`` and
-    scored by the full model; or, if the full model cannot score it in time, that roster
-    hinted in ``ctx``."""
+    """The windows' first roster (which meets every hard rule) improved until ``deadline``
+    (first by best responses if ``responds``: improves_by_responses, decided once with the
+    forward pass) and scored by the full model; or, if the full model cannot score it in
+    time, that roster hinted in ``ctx``."""
     problem = ctx.problem
     full = searches_full_model(problem, options)
-    responds = improves_by_responses(problem, config, options)
     by_windows = "improving window by window"
     first = "a few officers or days at a time" if full else by_windows
     progress.enter("improving officer by officer" if responds else first)

@@ -432,7 +432,7 @@ def improve(
             # a window cannot do with each officer's totals fixed outside it (about half a
             # short window's variables: Instance21 3 officers, Instance23 2)
             width = problem.days
-            few = round(0.5 * len(ids) * max(7, settings.width // 2) / problem.days)
+            few = round(0.5 * len(ids) * _half_window(settings) / problem.days)
             free = frozenset(rng.sample(ids, min(len(ids), max(2, few))))
         else:
             width = min(problem.days, max(1, round(shortest * length)))
@@ -467,7 +467,12 @@ def short_window(problem: RosterProblem, settings: WindowSettings) -> int:
     """Days of the improvement's shortest window with every officer free: about
     SHORT_WINDOW_VARIABLES variables, at least three days and at most half a forward window."""
     per_day = max(1, variables(problem) // max(1, problem.days))
-    return max(3, min(max(7, settings.width // 2), round(SHORT_WINDOW_VARIABLES / per_day)))
+    return max(3, min(_half_window(settings), round(SHORT_WINDOW_VARIABLES / per_day)))
+
+
+def _half_window(settings: WindowSettings) -> int:
+    """Half a forward window, at least a week."""
+    return max(7, settings.width // 2)
 
 
 class _Rates:
@@ -476,12 +481,11 @@ class _Rates:
 
     def __init__(self, n: int, rng: random.Random) -> None:
         self.gain = [0.0] * n
-        self.seconds = [0.0] * n
-        self.tried = [False] * n
+        self.seconds = [0.0] * n  # 0 until it has run
         self.rng = rng
 
     def choose(self) -> int:
-        untried = [k for k, tried in enumerate(self.tried) if not tried]
+        untried = [k for k, seconds in enumerate(self.seconds) if not seconds]
         if untried:
             return untried[0]
         if self.rng.random() < NEIGHBOURHOOD_EXPLORE:
@@ -490,7 +494,6 @@ class _Rates:
         return max(range(len(rates)), key=rates.__getitem__)
 
     def record(self, kind: int, gain: float, seconds: float) -> None:
-        self.tried[kind] = True
         self.gain[kind] = NEIGHBOURHOOD_FORGET * self.gain[kind] + gain
         self.seconds[kind] = NEIGHBOURHOOD_FORGET * self.seconds[kind] + max(seconds, 1e-3)
 
