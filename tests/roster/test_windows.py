@@ -723,3 +723,41 @@ def test_which_improvement_the_windows_roster_gets(problem, monkeypatch):
     monkeypatch.setattr(windowed, "FULL_MODEL_SEARCH_VARIABLES", size - 1)
     assert not windowed.searches_full_model(problem, SolveOptions())
     assert windowed.searches_full_model(problem, SolveOptions(lns=True))
+
+
+def test_improvement_steps_skip_the_relaxation_and_the_explanation(problem, monkeypatch):
+    """A hinted window (an improvement step) reads only the roster and runs to its limit: it
+    solves no cover relaxation and builds no explanation; the forward pass's windows and the
+    whole solve still do both."""
+    import forceplan.roster.solve as solve_module
+
+    monkeypatch.setattr(windowed, "WHOLE_FIRST_VARIABLES_PER_SECOND", 0.0)
+    original = solve_module.solve_roster
+    seen = []  # (hinted, explained, relaxed) per window solve
+
+    def recording(sub, config, options, on_progress=None):
+        solution = original(sub, config, options, on_progress)
+        if " days " in sub.name:
+            seen.append((options.hint is not None, options.explain, options.cover_bound))
+            if not options.explain:
+                assert solution.explanation.total == 0 and not solution.explanation.by_rule
+        return solution
+
+    monkeypatch.setattr(solve_module, "solve_roster", recording)
+    options = SolveOptions(time_limit_seconds=12, decompose=True, lns=False, deterministic=True)
+    solution = original(problem, BENCHMARK_RULES, options)
+    assert {hinted for hinted, _, _ in seen} == {False, True}
+    assert all(explained == relaxed == (not hinted) for hinted, explained, relaxed in seen)
+    total = roster_penalty(problem, solution.roster).total
+    assert solution.explanation.total == solution.objective == total
+
+
+def test_a_roster_without_its_explanation_is_the_same_roster():
+    p = long_problem(seed=2)
+    options = SolveOptions(time_limit_seconds=3, workers=1, seed=1, deterministic=True,
+                           column_generation=False)  # fmt: skip
+    explained = solve_roster(p, BENCHMARK_RULES, options)
+    bare = solve_roster(p, BENCHMARK_RULES, dataclasses.replace(options, explain=False))
+    assert bare.roster == explained.roster and bare.objective == explained.objective
+    assert explained.explanation.total == explained.objective > 0
+    assert bare.explanation.total == 0 and bare.explanation.cover == []
