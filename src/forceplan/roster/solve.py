@@ -97,9 +97,9 @@ class SolveOptions:
     decompose: bool | None = None
     #: When no roster meets the hard rules, find which rules conflict (it takes time).
     explain_infeasible: bool = True
-    #: Explain the roster (penalty per rule, officer and day; cover line by line). The windows'
-    #: improvement steps, which read only the roster, leave it empty (0.06 s of a 2.5 s step
-    #: on Curtois Instance23).
+    #: Explain the roster (penalty per rule, officer and day; cover line by line). False leaves
+    #: it empty on the single model's route (the others always explain): the windows'
+    #: improvement steps read only the roster (0.06 s of a 2.5 s step on Curtois Instance23).
     explain: bool = True
     #: Column generation first (colgen.py): each officer's whole roster a column, a linear
     #: programme choosing their mix, diving to one roster each, then the large-neighbourhood

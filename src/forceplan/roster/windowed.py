@@ -144,7 +144,8 @@ def by_windows(
 
     def run(sub: RosterProblem, sub_config: RuleConfig, seconds: float, hint, grace: float):
         clock.used(seconds + grace)
-        # an improvement step (hinted) reads only the roster, and runs to its time limit: the
+        # a hinted window (an improvement step, or a forward window optimised from its roster
+        # on the hard rules) is read only for its roster and runs to its time limit: the
         # cover relaxation's bound and the explanation would only take its time (0.15 s of a
         # 2.5 s step on Instance23)
         stepping = hint is not None
