@@ -11,18 +11,12 @@ from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
+from forceplan.roster.hints import add_hint, complete_hint, read_roster
 from forceplan.roster.model import build_model
 from forceplan.roster.police import UnitRosterSpec, unit_problem
 from forceplan.roster.problem import Cover, Officer, RosterProblem, Tour
 from forceplan.roster.relaxation import cover_bound
-from forceplan.roster.solve import (
-    SolveOptions,
-    _add_hint,
-    _complete_hint,
-    configure,
-    read_roster,
-    solve_roster,
-)
+from forceplan.roster.solve import SolveOptions, configure, solve_roster
 from forceplan.standard.duty import ShiftDefinition
 from forceplan.standard.organisation import Person
 from tests.conftest import shared_data
@@ -137,7 +131,7 @@ def test_the_lp_heavy_subsolver_runs_first_unless_parameters_say_otherwise():
 
 def _hinted(problem: RosterProblem, roster) -> tuple:
     ctx = build_model(problem)
-    _add_hint(ctx, roster)
+    add_hint(ctx, roster)
     return ctx, list(ctx.model.proto.solution_hint.vars)
 
 
@@ -146,7 +140,7 @@ def test_a_hinted_roster_is_completed_to_every_variable_at_its_own_cost():
     found = solve_roster(problem, options=SolveOptions(time_limit_seconds=2, cover_bound=False))
     ctx, partial = _hinted(problem, found.roster)
     assert len(partial) < len(ctx.model.proto.variables)  # the tours only, before
-    assert _complete_hint(ctx, SolveOptions(time_limit_seconds=5))
+    assert complete_hint(ctx, 1.0)
     hint = ctx.model.proto.solution_hint
     assert sorted(hint.vars) == list(range(len(ctx.model.proto.variables)))
     # the completed hint is the roster itself, at the roster's own cost
@@ -162,7 +156,7 @@ def test_a_hint_that_breaks_a_hard_rule_is_left_partial():
     problem = small_unit()
     every_day = {o.id: {d: "E" for d in range(problem.days)} for o in problem.officers}
     ctx, partial = _hinted(problem, every_day)
-    assert not _complete_hint(ctx, SolveOptions(time_limit_seconds=5))
+    assert not complete_hint(ctx, 1.0)
     assert list(ctx.model.proto.solution_hint.vars) == partial
 
 

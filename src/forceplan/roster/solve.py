@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster import colgen, windowed, windows
 from forceplan.roster.explain import Explanation, explain_solution
+from forceplan.roster.hints import add_hint, complete_hint, hint_counts, hint_solution, read_roster
 from forceplan.roster.infeasible import explain_infeasible
 from forceplan.roster.lns import Incumbent, LnsSearch, LnsSettings, set_parameters
 from forceplan.roster.model import ModelContext, RuleConfig, build_model
@@ -63,7 +64,7 @@ class SolveOptions:
     log: bool = False
     #: A starting roster (e.g. the published one) the search begins from.
     hint: Roster | None = None
-    #: Complete the hint to every variable of the model first (_complete_hint) when it meets
+    #: Complete the hint to every variable of the model first (hints.complete_hint) when it meets
     #: the hard rules, so the search starts from it rather than from a roster of its own.
     complete_hint: bool = True
     #: Solve the cover relaxation first (relaxation.py): a valid bound and a hint.
@@ -204,52 +205,6 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     set_parameters(params, options.extra_parameters)
 
 
-def _add_hint(ctx: ModelContext, hint: Roster) -> None:
-    for i, officer in enumerate(ctx.officers):
-        days = hint.get(officer.id, {})
-        for d in range(ctx.problem.days):
-            code = days.get(d)
-            for c, var in ctx.x[i][d].items():
-                ctx.model.add_hint(var, c == code)
-
-
-def solve_hinted(ctx: ModelContext, seconds: float) -> cp_model.CpSolver | None:
-    """The model solved with its hinted variables fixed to the hint (mostly presolve, on one
-    worker): the solver holding that roster, or None if it breaks a hard rule (or ``seconds``
-    pass first). Scores a roster made outside the model, and completes a hint."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    if solver.solve(ctx.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return solver
-
-
-def _complete_hint(ctx: ModelContext, options: SolveOptions) -> bool:
-    """Complete a hinted roster to every variable of the model (its cover counts, shortfalls
-    and penalties), by solving the model with the roster's variables fixed to the hint. True
-    if the hint meets the hard rules and is now complete.
-
-    CP-SAT does not complete a partial hint itself on rosters of thousands of officer-days: a
-    window step of 17,143 hinted of 21,355 variables began from a roster its first-solution
-    heuristic found (5,392) and ended its 5 s at 4,580, above the hint's own 4,572, so the
-    step was wasted."""
-    solver = solve_hinted(ctx, max(1.0, 0.2 * options.time_limit_seconds))
-    if solver is None:
-        return False
-    _hint_solution(ctx, solver)
-    return True
-
-
-def _hint_solution(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
-    """Hint every variable of the model with its value in ``solver``'s solution."""
-    values = solver.response_proto.solution
-    ctx.model.clear_hints()
-    ctx.model.proto.solution_hint.vars.extend(range(len(values)))
-    ctx.model.proto.solution_hint.values.extend(values)
-
-
 def _relaxation(
     ctx: ModelContext, config: RuleConfig | None, options: SolveOptions
 ) -> tuple[float, dict | None]:
@@ -280,24 +235,6 @@ def _relaxation_budget(options: SolveOptions) -> float:
     return min(10.0, 0.1 * options.time_limit_seconds)
 
 
-def _hint_counts(ctx: ModelContext, counts: dict) -> None:
-    """Start the search from the relaxation's officers per tour and day."""
-    for key, n in counts.items():
-        var = ctx._counts.get(key)
-        if var is not None and not isinstance(var, int):
-            ctx.model.add_hint(var, n)
-
-
-def read_roster(ctx: ModelContext, solver: cp_model.CpSolver) -> Roster:
-    roster: Roster = {}
-    for i, officer in enumerate(ctx.officers):
-        days: dict[int, str | None] = {}
-        for d in range(ctx.problem.days):
-            days[d] = next((c for c, v in ctx.x[i][d].items() if solver.boolean_value(v)), None)
-        roster[officer.id] = days
-    return roster
-
-
 def solve_roster(
     problem: RosterProblem,
     config: RuleConfig | None = None,
@@ -312,9 +249,9 @@ def solve_roster(
     started = time.perf_counter()
     ctx = build_model(problem, config)
     if options.hint:
-        _add_hint(ctx, options.hint)
+        add_hint(ctx, options.hint)
         if options.complete_hint:
-            _complete_hint(ctx, options)
+            complete_hint(ctx, max(1.0, 0.2 * options.time_limit_seconds))
     relaxed, counts = _relaxation(ctx, config, options)
     if uses_column_generation(problem, config, options) and ctx.penalties:
         solved = _by_columns(ctx, config, options, started, relaxed, on_progress)
@@ -329,7 +266,7 @@ def solve_roster(
             return solved
         counts = None
     if counts and not options.hint:
-        _hint_counts(ctx, counts)
+        hint_counts(ctx, counts)
     # deterministic: a fixed share goes to the relaxation; otherwise what it really took
     spent = _relaxation_budget(options) if options.deterministic else time.perf_counter() - started
     remaining = max(1.0, options.time_limit_seconds - spent)
@@ -458,7 +395,7 @@ def _from_solution(
     progress: _Progress,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """The full model for ``seconds``, hinted with every value of ``start``'s solution."""
-    _hint_solution(ctx, start)
+    hint_solution(ctx, start)
     solver = cp_model.CpSolver()
     configure(solver, dataclasses.replace(options, time_limit_seconds=seconds))
     status = solver.solve(ctx.model, progress)
