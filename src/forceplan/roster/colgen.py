@@ -270,7 +270,7 @@ class Master:
         self.hold(i, tours, every)
         try:
             priced = self.price(i, None, seconds)
-        except _NoRoster:
+        except NoRoster:
             return None
         finally:
             self.release(i, every)
@@ -311,7 +311,8 @@ class Master:
         """Officer ``i``'s rosters of least own cost less the duals of the cover they give (the
         duals None: own cost alone), the search starting from ``hint`` if given. ``days``, if
         given, are the only days not held (hold): hints and duals go on them alone, the rest
-        being constant (and left out of the bound)."""
+        being constant (and left out of the bound). Raises NoRoster if the solve finds none
+        (response.py's best responses catch it too)."""
         ctx = self.pricers[i]
         free = range(self.problem.days) if days is None else sorted(days)
         ctx.model.clear_hints()
@@ -334,7 +335,7 @@ class Master:
         collect = _Collect(ctx)
         status = solver.solve(ctx.model, collect)
         if status == cp_model.INFEASIBLE:
-            raise _NoRoster(i)
+            raise NoRoster(i)
         # each day's duals are rounded by at most half a unit
         slack = 0.5 * self.problem.days / DUAL_SCALE
         bound = solver.best_objective_bound / DUAL_SCALE - slack
@@ -346,7 +347,7 @@ class Master:
             self.pool.map(lambda i: self.price(i, None, seconds), range(len(self.pricers)))
         ):
             if not priced.columns:
-                raise _NoRoster(i)
+                raise NoRoster(i)
             self.add(i, priced.columns[-1])
 
     def generate(
@@ -430,7 +431,7 @@ class _MasterFailed(Exception):
     """GLOP could not solve the master (its status)."""
 
 
-class _NoRoster(Exception):
+class NoRoster(Exception):
     """An officer (the argument) has no roster that meets the hard rules on their own, or none
     was found in the pricing solve's time."""
 
@@ -469,7 +470,7 @@ def solve(
             if mixed is not None and mixed[1] < round(value):
                 roster, value = mixed
                 report("best mix of columns", value)
-    except (_NoRoster, _MasterFailed):
+    except (NoRoster, _MasterFailed):
         return None
     finally:
         master.pool.shutdown(wait=True)

@@ -38,7 +38,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from ortools.sat.python import cp_model
 
 from forceplan.roster import windows
-from forceplan.roster.colgen import EPSILON, Column, Master, _NoRoster, tailing_off
+from forceplan.roster.colgen import EPSILON, Column, Master, NoRoster, tailing_off
 from forceplan.roster.model import RuleConfig, build_model
 from forceplan.roster.problem import Cover, Roster, RosterProblem
 
@@ -321,7 +321,7 @@ class _Responses:
         master.release(i, free)
         try:
             priced = master.price(i, worth, seconds, hint=column, days=free)
-        except _NoRoster:
+        except NoRoster:
             return None
         finally:
             master.hold(i, column.tours, free)
