@@ -97,6 +97,33 @@ def test_a_window_never_splits_a_weekend(first_weekday):
         assert window.last == DAYS or problem.weekday(window.last) != 6
 
 
+@pytest.mark.parametrize("history", [4, 5])
+def test_a_window_sees_just_enough_history_to_keep_a_run_within_its_limit(history):
+    """An officer has worked the five days before the window, the most in a row; a short cover
+    on the window's first day pays for a sixth. With five days of history the window keeps
+    that day off; with four it cannot see the run, and the whole breaks the rule. The
+    windows' own history (window_settings) is at least the five."""
+    tour = Tour("D", 480)
+    officer = Officer("A", max_consecutive_days=5)
+    problem = RosterProblem(
+        days=14, tours=(tour,), officers=(officer,), settings=NO_LIMITS,
+        covers=(Cover("5-D", ((5, "D"),), requirement=1, weight_under=100),),
+    )  # fmt: skip
+    roster = {"A": {d: ("D" if d < 5 else None) for d in range(14)}}
+    window = windows.plan_window(problem, 5, 9, history, history)
+    sub = windows.sub_problem(problem, roster, window, fix_after=True)
+    config = windows.with_fixed_days(BENCHMARK_RULES)
+    solved = _solve(sub, config, 5, None)
+    spliced = {"A": dict(roster["A"])}
+    windows._splice(spliced, solved, window)
+    runs = [b.rule for b in check_roster(problem, spliced)]
+    assert windows.window_settings(problem).lookback >= 5
+    if history >= 5:
+        assert spliced["A"][5] is None and runs == []
+    else:
+        assert spliced["A"][5] == "D" and "max_consecutive_days" in runs
+
+
 @pytest.mark.parametrize("start", [0, 7, 17, 30, 42])
 def test_the_incumbent_fits_its_window_and_any_window_roster_fits_the_whole(problem, whole, start):
     """With both sides fixed and the totals exact, the incumbent is a roster of the window
