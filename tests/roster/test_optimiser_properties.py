@@ -3,6 +3,8 @@ objective is the checker's own evaluation of the same roster; infeasible request
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +13,7 @@ from forceplan.roster.checker import check_roster, roster_penalty
 from forceplan.roster.model import RULES, RuleConfig, _load_rules
 from forceplan.roster.problem import Cover, Officer, Request, RosterProblem, RuleSettings, Tour
 from forceplan.roster.solve import SolveOptions, solve_roster
+from forceplan.roster.weekend_bound import weekend_bound
 
 TOURS = (
     Tour("E", 600, 7 * 60),
@@ -121,3 +124,47 @@ def test_the_cover_relaxation_never_cuts_off_the_optimum(problem, switched_off):
     if without.status == with_bound.status == "optimal":
         assert with_bound.objective == without.objective
         assert with_bound.bound <= without.objective
+
+
+@st.composite
+def weekend_problems(draw) -> RosterProblem:
+    """Two or three weeks where weekends are what costs: every weekend day wants officers on
+    one or two tours, and weekends worked are limited."""
+    problem = draw(problems())
+    days = draw(st.integers(7, 21))
+    codes = [t.code for t in problem.tours]
+    weekend_days = [d for d in range(days) if problem.weekday(d) >= 5]
+    covers = tuple(
+        Cover(f"w{d}{code}", ((d, code),), draw(st.integers(0, 3)),
+              weight_under=draw(st.integers(1, 30)), weight_over=draw(st.integers(0, 3)))
+        for d in weekend_days
+        for code in draw(st.sets(st.sampled_from(codes), min_size=1, max_size=2))
+    )  # fmt: skip
+    officers = tuple(
+        dataclasses.replace(o, max_weekends=draw(st.integers(0, 2)), max_tours={},
+                            max_total_minutes=None, tutor_id=None)
+        for o in problem.officers
+    )  # fmt: skip
+    requests = tuple(
+        Request(o.id, d, None, draw(st.integers(1, 40)), on=False)
+        for o in officers
+        for d in draw(st.sets(st.sampled_from(weekend_days), max_size=2))
+    ) if weekend_days else ()  # fmt: skip
+    return dataclasses.replace(
+        problem, days=days, officers=officers, covers=covers, requests=requests,
+        days_off={o.id: frozenset(d for d in problem.days_off.get(o.id, ()) if d < days)
+                  for o in officers},
+    )  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weekend_problems(), st.sets(st.sampled_from((*HARD, "requests"))), st.integers(0, 70))
+def test_the_weekend_bound_never_cuts_off_the_optimum(problem, switched_off, price):
+    # at any price for a weekend worked, with any rules switched off: no roster costs less
+    config = RuleConfig(disabled=HARD_AND_OBJECTIVE.disabled | frozenset(switched_off))
+    options = SolveOptions(time_limit_seconds=5, workers=1, cover_bound=False)
+    try:
+        best = solve_roster(problem, config, options)
+    except InfeasibleRosterError:
+        return
+    assert weekend_bound(problem, config, lam=price, min_days=0) <= best.objective

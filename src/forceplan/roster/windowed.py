@@ -153,6 +153,7 @@ def by_windows(
             options, time_limit_seconds=seconds, hint=hint, lns=False, decompose=False,
             explain_infeasible=False, first_roster_grace_seconds=grace, column_generation=False,
             explain=not stepping, cover_bound=options.cover_bound and not stepping,
+            weekend_bound=False,
         )  # fmt: skip
         return engine.solve_roster(sub, sub_config, sub_options).roster
 
