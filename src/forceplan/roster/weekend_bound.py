@@ -31,6 +31,7 @@ import itertools
 import math
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -49,8 +50,18 @@ def applies(problem: RosterProblem, config: RuleConfig | None, min_days: int = M
     active = {r.name for r in (config or RuleConfig()).active()}
     if "cover" not in active or "max_weekends" not in active or problem.days < min_days:
         return False
+    return bool(_limited(problem))
+
+
+def _limited(problem: RosterProblem) -> dict[str, int]:
+    """Officer -> weekend limit, for officers whose limit binds (below the weekends there are;
+    the max_weekends rule ignores the others)."""
     weekends = len(problem.weekends())
-    return any(o.max_weekends is not None and o.max_weekends < weekends for o in problem.officers)
+    return {
+        o.id: o.max_weekends
+        for o in problem.officers
+        if o.max_weekends is not None and o.max_weekends < weekends
+    }
 
 
 def price(problem: RosterProblem, config: RuleConfig | None) -> int:
@@ -85,34 +96,48 @@ def weekend_bound(
     config = config or RuleConfig()
     lam = price(problem, config) if lam is None else lam
     weekends = problem.weekends()
-    limited = {
-        o.id for o in problem.officers if o.max_weekends is not None
-        and o.max_weekends < len(weekends)
-    }  # fmt: skip
+    limited = _limited(problem)
     each = max(0.1, seconds * max(1, workers) / max(1, len(weekends)))
+    rules = _Rules.of(problem, config)
 
     def solve(days: tuple[int, ...]) -> float:
-        return _weekend(problem, config, days, lam, limited, each, deterministic)
+        return _weekend(problem, rules, days, lam, limited, each, deterministic)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         parts = list(pool.map(solve, weekends))
-    given_back = sum(lam * problem.officer(o).max_weekends for o in limited)
+    given_back = sum(lam * limit for limit in limited.values())
     return max(0.0, sum(parts) - given_back)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What every weekend's model takes from the rules in force, worked out once."""
+
+    active: frozenset[str]
+    bans: dict[str, set[str]]
+    cover_weight: int
+    request_weight: int
+
+    @classmethod
+    def of(cls, problem: RosterProblem, config: RuleConfig) -> _Rules:
+        weights = {r.name: config.weight(r) for r in config.active()}
+        on = weights.__contains__
+        bans = next_day_bans(problem, explicit=on("cannot_follow"), daily_rest=on("daily_rest"))
+        return cls(frozenset(weights), bans, weights.get("cover", 0), weights.get("requests", 0))
 
 
 def _weekend(
     problem: RosterProblem,
-    config: RuleConfig,
+    rules: _Rules,
     days: tuple[int, ...],
     lam: int,
-    limited: set[str],
+    limited: dict[str, int],
     seconds: float,
     deterministic: bool,
 ) -> float:
     """CP-SAT's proved lower bound on one weekend's cost at price ``lam``."""
-    active = {r.name for r in config.active()}
-    on = active.__contains__
-    bans = next_day_bans(problem, explicit=on("cannot_follow"), daily_rest=on("daily_rest"))
+    on = rules.active.__contains__
+    bans = rules.bans
     model = cp_model.CpModel()
     x: dict[tuple[str, int, str], cp_model.IntVar] = {}
     prices = []
@@ -140,9 +165,9 @@ def _weekend(
             worked = model.new_bool_var("")
             model.add_max_equality(worked, mine)
             prices.append(lam * worked)
-    terms = _cover_terms(problem, config, days, model, x) if on("cover") else []
+    terms = _cover_terms(problem, rules.cover_weight, days, model, x) if on("cover") else []
     if on("requests"):
-        terms += _request_terms(problem, config, days, x)
+        terms += _request_terms(problem, rules.request_weight, days, x)
     model.minimize(sum(terms) + sum(prices))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -161,9 +186,9 @@ def _weight(config: RuleConfig, name: str) -> int:
     return next((config.weight(r) for r in config.active() if r.name == name), 0)
 
 
-def _cover_terms(problem, config, days, model, x) -> list:
-    """The cost of each cover whose periods all fall on ``days``, as the full model costs it."""
-    weight = _weight(config, "cover")
+def _cover_terms(problem, weight, days, model, x) -> list:
+    """The cost of each cover whose periods all fall on ``days``, as the full model costs it
+    (``weight``: the cover rule's)."""
     inside = set(days)
     terms = []
     for cover in problem.covers:
@@ -185,9 +210,9 @@ def _cover_terms(problem, config, days, model, x) -> list:
     return terms
 
 
-def _request_terms(problem, config, days, x) -> list:
-    """The cost of each request on ``days`` refused, as the full model costs it."""
-    weight = _weight(config, "requests")
+def _request_terms(problem, weight, days, x) -> list:
+    """The cost of each request on ``days`` refused, as the full model costs it (``weight``:
+    the requests rule's)."""
     inside = set(days)
     terms = []
     known = {o.id for o in problem.officers}
