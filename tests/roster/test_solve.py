@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.curtois import BENCHMARK_RULES, read_instance
-from forceplan.roster.hints import add_hint, complete_hint, read_roster
+from forceplan.roster.hints import add_hint, complete_hint, hint_counts, read_roster
 from forceplan.roster.model import build_model
 from forceplan.roster.police import UnitRosterSpec, unit_problem
 from forceplan.roster.problem import Cover, Officer, RosterProblem, Tour
@@ -170,3 +170,16 @@ def test_a_hinted_roster_is_where_the_search_starts():
         on_progress=steps.append,
     )
     assert steps and steps[0].objective <= found.objective
+
+
+def test_the_relaxation_s_counts_hint_the_shared_count_variables_only():
+    problem = small_unit()
+    ctx = build_model(problem)
+    cover = problem.covers[0]
+    key = (*cover.slots[0], cover.skill, cover.rank)
+    assert ctx.counted(key) is not None
+    unbuilt = (problem.days + 5, "E", None, None)  # a day past the horizon: never built
+    assert ctx.counted(unbuilt) is None
+    hint_counts(ctx, {key: 2, unbuilt: 7})
+    hint = ctx.model.proto.solution_hint
+    assert list(zip(hint.vars, hint.values, strict=True)) == [(ctx.counted(key).index, 2)]

@@ -60,8 +60,8 @@ def hint_solution(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
 def hint_counts(ctx: ModelContext, counts: dict) -> None:
     """Start the search from the relaxation's officers per tour and day."""
     for key, n in counts.items():
-        var = ctx._counts.get(key)
-        if var is not None and not isinstance(var, int):
+        var = ctx.counted(key)
+        if var is not None:
             ctx.model.add_hint(var, n)
 
 

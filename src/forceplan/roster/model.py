@@ -194,6 +194,12 @@ class ModelContext:
             self._counts[key] = found
         return found
 
+    def counted(self, key: tuple) -> cp_model.IntVar | None:
+        """The shared count variable ``on_duty`` built for ``key`` (day, tour, skill, rank),
+        or None if none was built (no cover asked for it, or no officer can work it)."""
+        found = self._counts.get(key)
+        return None if found is None or isinstance(found, int) else found
+
     def minutes_worked(self, i: int) -> cp_model.LinearExprT:
         lengths = {t.code: t.length_minutes for t in self.problem.tours}
         return sum(lengths[c] * v for day in self.x[i] for c, v in day.items())
