@@ -76,7 +76,7 @@ def price(problem: RosterProblem, config: RuleConfig | None) -> int:
     )
     if not weights:
         return 0
-    return max(0, _weight(config, "cover") * weights.most_common(1)[0][0] - 1)
+    return max(0, _weights(config).get("cover", 0) * weights.most_common(1)[0][0] - 1)
 
 
 def weekend_bound(
@@ -120,7 +120,7 @@ class _Rules:
 
     @classmethod
     def of(cls, problem: RosterProblem, config: RuleConfig) -> _Rules:
-        weights = {r.name: config.weight(r) for r in config.active()}
+        weights = _weights(config)
         on = weights.__contains__
         bans = next_day_bans(problem, explicit=on("cannot_follow"), daily_rest=on("daily_rest"))
         return cls(frozenset(weights), bans, weights.get("cover", 0), weights.get("requests", 0))
@@ -181,9 +181,9 @@ def _weekend(
     return max(0.0, math.ceil(solver.best_objective_bound - 1e-6))
 
 
-def _weight(config: RuleConfig, name: str) -> int:
-    """The weight of soft rule ``name`` (0 when it is off)."""
-    return next((config.weight(r) for r in config.active() if r.name == name), 0)
+def _weights(config: RuleConfig) -> dict[str, int]:
+    """Each rule in force, by name, with its weight (a rule that is off is absent)."""
+    return {r.name: config.weight(r) for r in config.active()}
 
 
 def _cover_terms(problem, weight, days, model, x) -> list:
