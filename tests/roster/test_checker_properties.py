@@ -318,3 +318,18 @@ def test_penalty_agrees_with_counting_officer_by_officer(case):
     assert report.by_component["cover_over"] == over
     assert report.total == under + over + report.by_component["requests"]
     assert Counter(report.by_cover).total() == under + over
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems_and_rosters(), st.data())
+def test_checking_some_officers_finds_their_breaches_and_the_units_cover(case, data):
+    """Checked for some officers, the roster's breaches are exactly the whole check's breaches
+    of those officers, of the students they tutor, and of the unit's minimum cover."""
+    problem, roster = case
+    ids = [o.id for o in problem.officers]
+    some = data.draw(st.sets(st.sampled_from(ids)))
+    involved = some | {o.id for o in problem.officers if o.tutor_id in some}
+    whole = check_roster(problem, roster)
+    expected = [b for b in whole if b.officer_id is None or b.officer_id in involved]
+    assert check_roster(problem, roster, some) == expected
+    assert check_roster(problem, roster, ids) == whole

@@ -788,3 +788,32 @@ def test_a_roster_without_its_explanation_is_the_same_roster():
     assert bare.roster == explained.roster and bare.objective == explained.objective
     assert explained.explanation.total == explained.objective > 0
     assert bare.explanation.total == 0 and bare.explanation.cover == []
+
+
+def test_a_cheaper_window_roster_that_breaks_a_rule_of_the_whole_is_not_kept(problem, whole):
+    """Each step's roster is checked, for the officers it changes, before it is kept: one that
+    works an officer on their days off is refused however much it would save."""
+    import time
+
+    days_off = sorted(problem.days_off["O3"])
+    assert all(whole["O3"].get(d) is None for d in days_off)
+    # a request to work each day off, worth far more than any cover it would exceed
+    wanted = dataclasses.replace(
+        problem, requests=tuple(Request("O3", d, "D", 1000) for d in days_off)
+    )
+    assert check_roster(wanted, whole) == []
+    offered = []
+
+    def breaking(sub, config, seconds, hint):
+        solved = {o: dict(days) for o, days in hint.items()}
+        if "O3" in solved and sub.days_off.get("O3"):
+            offered.append(sub.name)
+            for d in sub.days_off["O3"]:
+                solved["O3"][d] = "D"
+        return solved
+
+    kept = windows.improve(wanted, BENCHMARK_RULES, SETTINGS, breaking, whole,
+                           time.perf_counter() + 3, step_seconds=0.1)  # fmt: skip
+    assert len(offered) >= 3  # windows with O3's days off in them were offered
+    assert all(kept["O3"].get(d) is None for d in days_off)
+    assert roster_penalty(wanted, kept).total == roster_penalty(wanted, whole).total

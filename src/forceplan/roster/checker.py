@@ -12,7 +12,7 @@ max_weekends, rest_days, minimum_cover, tutor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from forceplan.roster.checker_context import Breach, OfficerWork, RosterContext, plural
 from forceplan.roster.checker_penalty import (
@@ -65,16 +65,32 @@ OFFICER_RULES: dict[str, OfficerRule] = {
 }
 
 
-def check_roster(problem: RosterProblem, roster: Roster) -> list[Breach]:
+def check_roster(
+    problem: RosterProblem, roster: Roster, officers: Collection[str] | None = None
+) -> list[Breach]:
     """Every hard rule the roster breaks, sorted by officer (the unit's cover first), first
-    day and rule. Officers or days missing from the roster are rest days."""
+    day and rule. Officers or days missing from the roster are rest days.
+
+    ``officers`` (default: all) limits the rules of one officer's roster to those officers
+    (and the students they tutor); the unit's minimum cover is always checked whole. A roster
+    changed only in those officers' days, from one that passed, breaks what this finds and
+    nothing more: the large-neighbourhood steps check each candidate this way."""
     ctx = RosterContext(problem)
-    breaches = ctx.placement_breaches(roster)
+    if officers is None:
+        checked = set(ctx.officers)
+        breaches = ctx.placement_breaches(roster)
+    else:
+        checked = set(officers)
+        checked |= {o.id for o in problem.officers if o.tutor_id in checked}
+        breaches = ctx.placement_breaches({o: roster[o] for o in checked if o in roster})
+    tutors = {ctx.officers[o].tutor_id for o in checked if o in ctx.officers}
     works = {
         officer_id: ctx.officer_work(officer, roster.get(officer_id, {}))
         for officer_id, officer in ctx.officers.items()
+        if officer_id in checked or officer_id in tutors
     }
-    for work in works.values():
+    for officer_id in checked & works.keys():
+        work = works[officer_id]
         for rule in OFFICER_RULES.values():
             breaches.extend(rule(ctx, work))
         breaches.extend(check_tutor(ctx, work, works))
@@ -88,6 +104,8 @@ def _breach_order(breach: Breach) -> tuple:
 
 
 def check_minimum_cover(ctx: RosterContext, roster: Roster) -> list[Breach]:
+    if not any(cover.minimum > 0 for cover in ctx.problem.covers):
+        return []
     by_slot = officers_by_slot(ctx.problem, roster)
     out = []
     for cover in ctx.problem.covers:

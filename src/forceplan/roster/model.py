@@ -180,11 +180,11 @@ class ModelContext:
         key = (d, code, cover.skill, cover.rank)
         found = self._counts.get(key)
         if found is None:
+            inside = 0 <= d < self.problem.days
             terms = [
                 v
                 for i, officer in enumerate(self.officers)
-                if cover.counts(officer)
-                for v in self.tour_vars(i, d, [code])
+                if inside and (v := self.x[i][d].get(code)) is not None and cover.counts(officer)
             ]
             if not terms:
                 found = 0

@@ -8,6 +8,7 @@ Days are numbered from 0 (the first day of the horizon); tours are identified by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -178,13 +179,7 @@ class RosterProblem:
 
     def weekends(self) -> list[tuple[int, ...]]:
         """Each weekend of the horizon as its days (Saturday and Sunday, whichever fall inside)."""
-        out: dict[int, list[int]] = {}
-        for day in range(self.days):
-            weekday = self.weekday(day)
-            if weekday >= 5:
-                monday = day - weekday
-                out.setdefault(monday, []).append(day)
-        return [tuple(days) for _, days in sorted(out.items())]
+        return list(_weekends(self.days, self.first_weekday))
 
     def date_of(self, day: int) -> dt.date | None:
         return None if self.start_date is None else self.start_date + dt.timedelta(days=day)
@@ -261,3 +256,15 @@ def next_day_bans(
             ):
                 bans[first.code].add(second.code)
     return bans
+
+
+@functools.lru_cache(maxsize=64)
+def _weekends(days: int, first_weekday: int) -> tuple[tuple[int, ...], ...]:
+    """RosterProblem.weekends, computed once for each length and first weekday (a window
+    step asks for it once an officer)."""
+    out: dict[int, list[int]] = {}
+    for day in range(days):
+        weekday = (first_weekday + day) % 7
+        if weekday >= 5:
+            out.setdefault(day - weekday, []).append(day)
+    return tuple(tuple(days) for _, days in sorted(out.items()))

@@ -46,15 +46,22 @@ def add_tour_limits(ctx: ModelContext) -> None:
 
 
 def _next_day_bans(ctx: ModelContext, banned: dict[str, set[str]]) -> None:
+    banned = {code: later for code, later in banned.items() if later}
     for i, officer in enumerate(ctx.officers):
+        row = ctx.x[i]
         for d in range(ctx.problem.days - 1):
+            today, tomorrow = row[d], row[d + 1]
             for code, later_codes in banned.items():
-                if not later_codes or code not in ctx.x[i][d]:
+                first = today.get(code)
+                if first is None:
                     continue
-                later = ctx.tour_vars(i, d + 1, later_codes)
-                if later:
-                    constraint = ctx.model.add(ctx.x[i][d][code] + sum(later) <= 1)
-                    ctx.add_hard(constraint, officer)
+                later = [tomorrow[c] for c in later_codes if c in tomorrow]
+                if not later:
+                    continue
+                if ctx.explain:  # an at-most-one takes no enforcement literal
+                    ctx.add_hard(ctx.model.add(first + sum(later) <= 1), officer)
+                else:
+                    ctx.model.add_at_most_one([first, *later])
 
 
 @rule("cannot_follow", "hard", "No tour the day after a tour it may not follow.")

@@ -177,9 +177,16 @@ def sub_problem(
             if d not in kept:
                 fixed.setdefault(officer.id, {})[d - first] = days.get(d)
     # officers who may not change are left out; what they work counts against the cover
-    staying = [o for o in problem.officers if free is not None and o.id not in free]
+    staying: dict[tuple[int, str], list[Officer]] = {}  # (day, tour) -> officers on it
+    for officer in problem.officers:
+        if free is not None and officer.id not in free:
+            days = roster.get(officer.id, {})
+            for d in range(first, last):
+                code = days.get(d)
+                if code is not None:
+                    staying.setdefault((d, code), []).append(officer)
     covers = tuple(
-        _cover_less(cover, first, staying, roster)
+        _cover_less(cover, first, staying)
         for cover in problem.covers
         if cover.slots and all(first <= d < last for d, _ in cover.slots)
     )
@@ -205,16 +212,12 @@ def sub_problem(
     )
 
 
-def _cover_less(cover: Cover, first: int, staying: list[Officer], roster: Roster) -> Cover:
-    """The cover renumbered from ``first``, less the officers in ``staying`` who are on duty
-    for it in ``roster``. Its requirement may go below zero: every officer on duty is then
-    over it, as they are in the whole."""
+def _cover_less(cover: Cover, first: int, staying: dict[tuple[int, str], list[Officer]]) -> Cover:
+    """The cover renumbered from ``first``, less the officers staying out of the window who
+    are on duty for it (``staying``: the officers on each day and tour). Its requirement may
+    go below zero: every officer on duty is then over it, as they are in the whole."""
     on_duty = sum(
-        1
-        for officer in staying
-        if cover.counts(officer)
-        for d, code in cover.slots
-        if roster.get(officer.id, {}).get(d) == code
+        1 for slot in cover.slots for officer in staying.get(slot, ()) if cover.counts(officer)
     )
     return dataclasses.replace(
         cover,
@@ -424,6 +427,7 @@ def improve(
     shortest = short_window(problem, settings)
     ids = [o.id for o in problem.officers]
     rates = _Rates(len(NEIGHBOURHOODS), rng)
+    clean = not breaches(problem, roster, config)
     while clock() + 1.0 < deadline and report.total > 0:
         kind = rates.choose()
         share, length = NEIGHBOURHOODS[kind]
@@ -451,10 +455,21 @@ def improve(
         except InfeasibleRosterError:
             rates.record(kind, 0, clock() - began)
             continue
-        candidate = {o: dict(days) for o, days in roster.items()}
-        _splice(candidate, solved, window)
+        changed = _changed(roster, solved, window)
+        if not changed:  # the incumbent's own window back
+            rates.record(kind, 0, clock() - began)
+            continue
+        candidate = dict(roster)
+        for officer_id in changed:
+            candidate[officer_id] = dict(roster[officer_id])
+        _splice(candidate, {o: solved[o] for o in changed}, window)
         new_report = roster_penalty(problem, candidate)
-        if new_report.total <= report.total and not breaches(problem, candidate, config):
+        # once the incumbent passes the checker, only the officers who changed can break a
+        # rule of their own (the unit's minimum cover is checked whole)
+        if new_report.total <= report.total and not breaches(
+            problem, candidate, config, officers=changed if clean else None
+        ):
+            clean = True
             improved = new_report.total < report.total
             roster, report = candidate, new_report
             if improved and on_improve is not None:
@@ -507,12 +522,29 @@ def _splice(roster: Roster, solved: Roster, window: Window) -> None:
             days[d] = got.get(d - window.first)
 
 
-def breaches(problem: RosterProblem, roster: Roster, config: RuleConfig | None) -> list:
-    """The checker's breaches of the hard rules in force (``config`` may switch some off)."""
+def _changed(roster: Roster, solved: Roster, window: Window) -> list[str]:
+    """The officers whose days ``[start, end)`` differ between ``roster`` and the window's
+    roster ``solved`` (numbered from ``window.first``)."""
+    out = []
+    for officer_id, got in solved.items():
+        days = roster[officer_id]
+        if any(days.get(d) != got.get(d - window.first) for d in range(window.start, window.end)):
+            out.append(officer_id)
+    return out
+
+
+def breaches(
+    problem: RosterProblem,
+    roster: Roster,
+    config: RuleConfig | None,
+    officers: list[str] | None = None,
+) -> list:
+    """The checker's breaches of the hard rules in force (``config`` may switch some off), of
+    ``officers`` only (and the whole unit's cover) if given: check_roster."""
     config = config or RuleConfig()
     active = {r.name for r in config.active()}
     off = {name for name in RULES if name not in active}
-    return [b for b in check_roster(problem, roster) if b.rule not in off]
+    return [b for b in check_roster(problem, roster, officers) if b.rule not in off]
 
 
 def _costly_start(
