@@ -812,8 +812,10 @@ def test_a_cheaper_window_roster_that_breaks_a_rule_of_the_whole_is_not_kept(pro
                 solved["O3"][d] = "D"
         return solved
 
+    snapshot = {o: dict(days) for o, days in whole.items()}
     kept = windows.improve(wanted, BENCHMARK_RULES, SETTINGS, breaking, whole,
                            time.perf_counter() + 3, step_seconds=0.1)  # fmt: skip
+    assert whole == snapshot  # nothing changed in place
     assert len(offered) >= 3  # windows with O3's days off in them were offered
     assert all(kept["O3"].get(d) is None for d in days_off)
     assert roster_penalty(wanted, kept).total == roster_penalty(wanted, whole).total

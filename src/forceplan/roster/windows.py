@@ -420,7 +420,8 @@ def improve(
 ) -> Roster:
     """Re-solve windows with both sides fixed until ``deadline``: the costliest windows more
     often, the neighbourhood (NEIGHBOURHOODS) cutting the cost fastest lately most often, a new
-    roster kept when the whole costs no more and the checker passes it."""
+    roster kept when the whole costs no more and the checker passes it. Nothing is changed in
+    place: the roster returned shares the days of officers no step changed with ``roster``."""
     config = with_fixed_days(config)
     rng = random.Random(seed)
     report = roster_penalty(problem, roster)
