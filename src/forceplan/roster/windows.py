@@ -34,12 +34,12 @@ import dataclasses
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from forceplan.errors import InfeasibleRosterError
 from forceplan.roster.checker import check_roster
-from forceplan.roster.checker_penalty import PenaltyReport, roster_penalty
+from forceplan.roster.checker_penalty import PenaltyReport, officers_by_slot, roster_penalty
 from forceplan.roster.model import RULES, RuleConfig
 from forceplan.roster.problem import Cover, Officer, Roster, RosterProblem
 
@@ -177,14 +177,12 @@ def sub_problem(
             if d not in kept:
                 fixed.setdefault(officer.id, {})[d - first] = days.get(d)
     # officers who may not change are left out; what they work counts against the cover
-    staying: dict[tuple[int, str], list[Officer]] = {}  # (day, tour) -> officers on it
-    for officer in problem.officers:
-        if free is not None and officer.id not in free:
-            days = roster.get(officer.id, {})
-            for d in range(first, last):
-                code = days.get(d)
-                if code is not None:
-                    staying.setdefault((d, code), []).append(officer)
+    outside = {
+        o.id: {d: roster.get(o.id, {}).get(d) for d in range(first, last)}
+        for o in problem.officers
+        if free is not None and o.id not in free
+    }
+    staying = officers_by_slot(problem, outside)  # (day, tour) -> officers on it
     covers = tuple(
         _cover_less(cover, first, staying)
         for cover in problem.covers
@@ -538,7 +536,7 @@ def breaches(
     problem: RosterProblem,
     roster: Roster,
     config: RuleConfig | None,
-    officers: list[str] | None = None,
+    officers: Collection[str] | None = None,
 ) -> list:
     """The checker's breaches of the hard rules in force (``config`` may switch some off), of
     ``officers`` only (and the whole unit's cover) if given: check_roster."""
