@@ -204,3 +204,30 @@ def test_between_steps_each_officers_model_holds_their_roster_on_every_day():
         holds(everyone)
     finally:
         master.pool.shutdown()
+
+
+def test_each_officers_own_cost_is_read_from_the_roster_as_their_model_scores_it():
+    """Best responses start from each officer's roster and its own cost (refused requests):
+    read from the roster where the checker computes the objective, it must be what the
+    officer's own model gives, or steps would be compared against a wrong cost."""
+    problem = tiny()
+    master = colgen.Master(problem, RULES, workers=1)
+    try:
+        rosters = [
+            _everyone_early_first(problem),  # O0's day off refused (5), O1's late refused (3)
+            {o.id: {d: ("L" if d % 4 < 2 else None) for d in range(7)} for o in problem.officers},
+        ]
+        for roster in rosters:
+            assert check_roster(problem, roster) == []
+            own = response._own_costs(problem, RULES, roster)
+            assert own is not None
+            for i, officer in enumerate(problem.officers):
+                tours = {d: c for d, c in roster[officer.id].items() if c is not None}
+                assert own.get(officer.id, 0) == master.column_of(i, tours, 5.0).cost, officer.id
+        assert response._own_costs(problem, RULES, rosters[0]) == {"O0": 5, "O1": 3}
+    finally:
+        master.pool.shutdown()
+    # a roster breaking a rule, or soft rules the checker does not cost, go to the model
+    assert response._own_costs(problem, RULES, _everyone_early_first(problem, run=4)) is None
+    fatigue = dataclasses.replace(RULES, only=RULES.only | {"backward_rotation"})
+    assert response._own_costs(problem, fatigue, rosters[0]) is None

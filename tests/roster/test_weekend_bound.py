@@ -4,6 +4,7 @@ solve's bound, and never above the optimum (tests/roster/test_optimiser_properti
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 
@@ -78,35 +79,50 @@ def test_the_bound_applies_only_where_weekends_are_limited_and_cover_costs():
     assert wb.weekend_bound(unlimited, min_days=0) == 0
 
 
-def test_the_solve_keeps_the_start_of_the_time_and_reports_the_bound_after(monkeypatch):
-    # the search gets the limit less the bound's share (3%), then the weekend bound raises
-    # the bound it reports (the cover relaxation cannot see weekend limits)
+def test_the_bound_comes_first_and_the_search_has_the_rest_of_the_time(monkeypatch):
+    # the weekend bound is proved first and handed to the search as its floor; the search's
+    # deadline counts from the start, so the bound takes only the time it needed (it kept
+    # its whole share, 3%, when it came last); in deterministic mode the search has the limit
+    # less that share, whatever the machine
     monkeypatch.setattr(wb.applies, "__defaults__", (0,))
     monkeypatch.setattr(wb.weekend_bound, "__defaults__", (None, 20.0, 2, False, None, 0))
     problem = _two_weekends()
     seen = []
 
-    def search(problem, config, options, on_progress):
-        seen.append(options)
-        return solve_module.RosterSolution({}, "feasible", objective, 0.0, 1.0, None, [])
+    def search(problem, config, options, on_progress, floor=0.0, started=None):
+        seen.append((options, floor, started))
+        return solve_module.RosterSolution({}, "feasible", objective, floor, 1.0, None, [])
 
     monkeypatch.setattr(solve_module, "_solve", search)
     steps = []
     objective = 300
+    before = time.perf_counter()
     found = solve_roster(problem, None, SolveOptions(time_limit_seconds=100), steps.append)
-    assert seen[-1].time_limit_seconds == pytest.approx(97.0)
-    assert not seen[-1].weekend_bound
-    assert (found.bound, found.status) == (99.0, "feasible")  # the price: 100 short less one
-    assert steps[-1].stage == "bound: weekends" and steps[-1].bound == 99.0
+    options, floor, started = seen[-1]
+    assert options.time_limit_seconds == 100 and not options.weekend_bound
+    assert floor == 99.0  # the price: 100 short less one
+    assert before <= started <= time.perf_counter()
+    assert (found.bound, found.status) == (99.0, "feasible")
+    assert [s.stage for s in steps] == ["bound: weekends"]  # before any roster
     objective = 99  # a roster at the bound is optimal
     assert solve_roster(problem, None, SolveOptions(time_limit_seconds=100)).status == "optimal"
+    solve_roster(problem, None, SolveOptions(time_limit_seconds=100, deterministic=True))
+    options, floor, started = seen[-1]
+    assert options.time_limit_seconds == pytest.approx(97.0) and started is None
+    assert floor == 99.0
     # switched off, or with the cover relaxation off (the windows' own steps), no bound
     off = solve_roster(problem, None, SolveOptions(time_limit_seconds=100, weekend_bound=False))
-    assert off.bound == 0.0 and seen[-1].time_limit_seconds == 100
+    assert off.bound == 0.0 and seen[-1][0].time_limit_seconds == 100 and seen[-1][1] == 0.0
 
 
 def test_the_weekend_bound_never_exceeds_the_proved_optimum(monkeypatch):
     monkeypatch.setattr(wb.applies, "__defaults__", (0,))
     monkeypatch.setattr(wb.weekend_bound, "__defaults__", (None, 20.0, 2, False, None, 0))
-    found = solve_roster(_two_weekends(), None, SolveOptions(time_limit_seconds=10, workers=1))
+    steps = []
+    found = solve_roster(
+        _two_weekends(), None, SolveOptions(time_limit_seconds=10, workers=1), steps.append
+    )
     assert (found.objective, found.bound, found.status) == (200, 200.0, "optimal")
+    # the bound came first, and every roster found was reported with it (99 at least)
+    assert steps[0].stage == "bound: weekends"
+    assert all(s.bound >= 99 for s in steps if s.objective is not None)

@@ -38,6 +38,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from ortools.sat.python import cp_model
 
 from forceplan.roster import windows
+from forceplan.roster.checker import check_roster
+from forceplan.roster.checker_penalty import roster_penalty
 from forceplan.roster.colgen import EPSILON, Column, Master, NoRoster, tailing_off
 from forceplan.roster.model import RuleConfig, build_model
 from forceplan.roster.problem import Cover, Roster, RosterProblem
@@ -105,6 +107,19 @@ class _Unreadable(Exception):
     """An officer's roster could not be scored on their own model."""
 
 
+def _own_costs(
+    problem: RosterProblem, config: RuleConfig | None, roster: Roster
+) -> dict[str, int] | None:
+    """Each officer's own cost in ``roster`` (their refused requests), read from the roster
+    where the checker computes the objective exactly and the roster meets every hard rule;
+    else None, and each roster is read on the officer's own model (Master.column_of). On a
+    year of 150 staff and 32 tours that took 0.3 s an officer, most of the minute before
+    the first step."""
+    if not windows.objective_is_windowable(config) or check_roster(problem, roster):
+        return None
+    return dict(roster_penalty(problem, roster).by_officer)
+
+
 def _penalty(cover: Cover, have: int) -> int:
     return cover.weight_under * max(0, cover.requirement - have) + cover.weight_over * max(
         0, have - cover.requirement
@@ -124,9 +139,13 @@ class _Responses:
         self.spent = {False: 0.0, True: 0.0}
         self.rng = random.Random(seed)
         self.columns: list[Column] = []
+        own = _own_costs(self.problem, config, roster)
         for i, officer in enumerate(self.problem.officers):
             tours = {d: c for d, c in roster.get(officer.id, {}).items() if c is not None}
-            column = master.column_of(i, tours, 10.0)
+            if own is not None:
+                column = Column(own.get(officer.id, 0), tours)
+            else:
+                column = master.column_of(i, tours, 10.0)
             if column is None:
                 raise _Unreadable(officer.id)
             self.columns.append(column)

@@ -105,12 +105,14 @@ def should_decompose(problem: RosterProblem, config: RuleConfig | None) -> bool:
 def could_decompose(problem: RosterProblem, config: RuleConfig | None) -> bool:
     """Whether windows could solve it: at least three windows' worth of days, and an objective
     the windows can compare whole."""
-    if not _objective_is_windowable(config):
+    if not objective_is_windowable(config):
         return False
     return problem.days >= 3 * window_settings(problem).width
 
 
-def _objective_is_windowable(config: RuleConfig | None) -> bool:
+def objective_is_windowable(config: RuleConfig | None) -> bool:
+    """Whether the soft rules in force are those ``roster_penalty`` computes, at their
+    weights."""
     config = config or RuleConfig()
     soft = {r.name for r in config.active() if r.kind == "soft"}
     overridden = {name for name in config.weights if name in soft}
