@@ -80,6 +80,14 @@ def problem() -> RosterProblem:
     return long_problem()
 
 
+@pytest.fixture(autouse=True)
+def no_officer_first(monkeypatch):
+    """The routes below are what a unit gets when the first roster cannot be made officer by
+    officer (an officer with none in time, or rules that tie officers together):
+    tests/roster/test_officer_first.py tests that route itself."""
+    monkeypatch.setattr(windowed, "_officer_by_officer", lambda *args, **kwargs: None)
+
+
 @pytest.fixture(scope="module")
 def whole(problem) -> dict:
     """A roster of the whole horizon from the full model."""
