@@ -112,9 +112,8 @@ def _own_costs(
 ) -> dict[str, int] | None:
     """Each officer's own cost in ``roster`` (their refused requests), read from the roster
     where the checker computes the objective exactly and the roster meets every hard rule;
-    else None, and each roster is read on the officer's own model (Master.column_of). On a
-    year of 150 staff and 32 tours that took 0.3 s an officer, most of the minute before
-    the first step."""
+    else None, and each roster is read on the officer's own model (Master.column_of: 0.055 s
+    an officer on a year of 150 staff and 32 tours, 8 s in all; the checker takes 0.1 s)."""
     if not windows.objective_is_windowable(config) or check_roster(problem, roster):
         return None
     return dict(roster_penalty(problem, roster).by_officer)

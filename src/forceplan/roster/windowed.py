@@ -13,6 +13,7 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
@@ -108,27 +109,37 @@ def _officer_by_officer(
     (or in OFFICER_FIRST_SECONDS), or none at all: the unit's model then finds or explains it.
 
     One officer's model is a small fraction of the unit's, and CP-SAT finds a roster for it in
-    a fraction of a second on two workers: Curtois Instance21 (182 days, 100 staff) 7 s in
-    all, where the unit's model took 69-170 s; Instance23 (a year) 30 s, where the forward
-    pass took 33 s; a year of 150 staff and 32 tours 107 s, where the forward pass took
-    170-210 s. (On one worker some officers had none in 5 s.)"""
+    a fraction of a second on two workers (on one, some officers had none in 5 s). Officers
+    are solved ``options.workers`` at a time: Curtois Instance21 (182 days, 100 staff) 4 s in
+    all, where the unit's model took 69-170 s; a year of 150 staff and 32 tours 54 s (98 s
+    one at a time), where the forward pass took 170-210 s."""
     hard = _hard_only(config)
-    roster: Roster = {}
-    for n, officer in enumerate(problem.officers):
+
+    def alone(officer) -> dict[int, str | None] | None:
         left = deadline - time.perf_counter()
         if left <= 0:
             return None
-        alone = dataclasses.replace(problem, officers=(officer,), covers=(), requests=())
-        ctx = build_model(alone, hard)
+        ctx = build_model(
+            dataclasses.replace(problem, officers=(officer,), covers=(), requests=()), hard
+        )
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = max(1, options.workers)
+        solver.parameters.num_workers = min(2, max(1, options.workers))
         solver.parameters.random_seed = options.seed
         solver.parameters.max_time_in_seconds = min(left, OFFICER_FIRST_SECONDS)
         if solver.solve(ctx.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        roster[officer.id] = hints.read_roster(ctx, solver)[officer.id]
-        if on_officer is not None:
-            on_officer(n + 1)
+        return hints.read_roster(ctx, solver)[officer.id]
+
+    roster: Roster = {}
+    with ThreadPoolExecutor(max(1, options.workers)) as pool:
+        found = pool.map(alone, problem.officers)
+        for n, (officer, days) in enumerate(zip(problem.officers, found, strict=True)):
+            if days is None:
+                pool.shutdown(wait=False, cancel_futures=True)
+                return None
+            roster[officer.id] = days
+            if on_officer is not None:
+                on_officer(n + 1)
     return roster
 
 
