@@ -103,7 +103,7 @@ def _officer_by_officer(
     deadline: float,
     on_officer: Callable[[int], None] | None = None,
 ) -> Roster | None:
-    """The whole horizon's first roster on the hard rules, one officer at a time: where every
+    """The whole horizon's first roster on the hard rules, each officer alone: where every
     hard rule concerns one officer (colgen.applies), any rosters that each meet their own
     officer's rules make a roster of the unit. None if some officer has none by ``deadline``
     (or in OFFICER_FIRST_SECONDS), or none at all: the unit's model then finds or explains it.
