@@ -42,7 +42,7 @@ from ortools.sat.python import cp_model
 
 from forceplan.roster import diving
 from forceplan.roster.model import ModelContext, Rule, RuleConfig, build_model
-from forceplan.roster.problem import Roster, RosterProblem
+from forceplan.roster.problem import Officer, Roster, RosterProblem
 
 #: Rules that tie officers together; any of them active (but cover) rules column generation
 #: out, since a column is one officer's roster priced on its own.
@@ -74,6 +74,15 @@ def applies(problem: RosterProblem, config: RuleConfig | None) -> bool:
     if any(_ties_officers(problem, config, r) for r in active):
         return False
     return any(c.weight_under or c.weight_over for c in problem.covers)
+
+
+def alone(problem: RosterProblem, officer: Officer) -> RosterProblem:
+    """``problem`` for ``officer`` alone: their days and requests, no cover (each officer's
+    pricing model here; their own first roster in windowed.py)."""
+    return dataclasses.replace(
+        problem, officers=(officer,), covers=(),
+        requests=tuple(r for r in problem.requests if r.officer_id == officer.id),
+    )  # fmt: skip
 
 
 def _ties_officers(problem: RosterProblem, config: RuleConfig, rule: Rule) -> bool:
@@ -146,11 +155,7 @@ class Master:
         #: per officer: (day, tour) -> the covers an officer on it counts towards
         self.slots: list[dict[tuple[int, str], list[int]]] = []
         for officer in problem.officers:
-            alone = dataclasses.replace(
-                problem, officers=(officer,), covers=(),
-                requests=tuple(r for r in problem.requests if r.officer_id == officer.id),
-            )  # fmt: skip
-            self.pricers.append(build_model(alone, own))
+            self.pricers.append(build_model(alone(problem, officer), own))
             slots: dict[tuple[int, str], list[int]] = {}
             for k, cover in enumerate(self.covers):
                 if cover.counts(officer):

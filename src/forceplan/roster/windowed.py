@@ -119,9 +119,7 @@ def _officer_by_officer(
         left = deadline - time.perf_counter()
         if left <= 0:
             return None
-        ctx = build_model(
-            dataclasses.replace(problem, officers=(officer,), covers=(), requests=()), hard
-        )
+        ctx = build_model(colgen.alone(problem, officer), hard)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = min(2, max(1, options.workers))
         solver.parameters.random_seed = options.seed
